@@ -1,0 +1,45 @@
+using System.Diagnostics.Metrics;
+
+namespace GenResilience.Diagnostics.Internal;
+
+/// <summary>
+/// The <c>GenResilience</c> meter: attempts, retries by reason, key rotations and rate-limit waits.
+/// </summary>
+internal sealed class GenerationMetrics
+{
+    public const string MeterName = "GenResilience";
+    public const string ProviderTag = "genresilience.provider";
+    public const string OutcomeTag = "genresilience.outcome";
+    public const string ReasonTag = "genresilience.reason";
+
+    private readonly Counter<long> _attempts;
+    private readonly Counter<long> _retries;
+    private readonly Counter<long> _keyRotations;
+    private readonly Counter<long> _rateLimitWaits;
+    private readonly Histogram<double> _rateLimitWaitDuration;
+
+    public GenerationMetrics(IMeterFactory meterFactory)
+    {
+        Meter meter = meterFactory.Create(MeterName);
+        _attempts = meter.CreateCounter<long>("genresilience.client.attempts", "{attempt}", "HTTP attempts sent, by outcome.");
+        _retries = meter.CreateCounter<long>("genresilience.client.retries", "{retry}", "Retries, by reason.");
+        _keyRotations = meter.CreateCounter<long>("genresilience.client.key_rotations", "{rotation}", "API keys taken out of use (rejected or cooling down after a 429).");
+        _rateLimitWaits = meter.CreateCounter<long>("genresilience.client.rate_limit.waits", "{wait}", "Requests that waited for a 429 cooldown before sending.");
+        _rateLimitWaitDuration = meter.CreateHistogram<double>("genresilience.client.rate_limit.wait.duration", "s", "How long requests waited for a 429 cooldown.");
+    }
+
+    public void Attempt(string provider, string outcome)
+        => _attempts.Add(1, new(ProviderTag, provider), new(OutcomeTag, outcome));
+
+    public void Retry(string provider, string reason)
+        => _retries.Add(1, new(ProviderTag, provider), new(ReasonTag, reason));
+
+    public void KeyRotation(string provider, string reason)
+        => _keyRotations.Add(1, new(ProviderTag, provider), new(ReasonTag, reason));
+
+    public void RateLimitWait(string provider, TimeSpan wait)
+    {
+        _rateLimitWaits.Add(1, new KeyValuePair<string, object?>(ProviderTag, provider));
+        _rateLimitWaitDuration.Record(wait.TotalSeconds, new KeyValuePair<string, object?>(ProviderTag, provider));
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Logging;
+
+namespace GenResilience.Diagnostics.Internal;
+
+/// <summary>
+/// Every log line of the pipeline. Keys appear only as fingerprints (<c>…a1b2</c>); event ids are stable.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, EventName = "RetryingAfterFailure", Level = LogLevel.Warning,
+        Message = "{Target}: {Reason}, retrying in {Delay} (attempt {Attempt}/{MaxAttempts})")]
+    public static partial void RetryingAfterFailure(ILogger logger, string target, string reason, LogDuration delay, int attempt, int maxAttempts);
+
+    [LoggerMessage(EventId = 2, EventName = "KeyRejected", Level = LogLevel.Warning,
+        Message = "{Target}: API key {KeyFingerprint} was rejected with {StatusCode}; quarantined for {Cooldown}, {UsableKeys} of {TotalKeys} keys left")]
+    public static partial void KeyRejected(ILogger logger, string target, string keyFingerprint, int statusCode, LogDuration cooldown, int usableKeys, int totalKeys);
+
+    [LoggerMessage(EventId = 3, EventName = "KeyRateLimited", Level = LogLevel.Warning,
+        Message = "{Target}: rate limited (429) on API key {KeyFingerprint}; the key cools down for {Cooldown} ({Source})")]
+    public static partial void KeyRateLimited(ILogger logger, string target, string keyFingerprint, LogDuration cooldown, string source);
+
+    [LoggerMessage(EventId = 4, EventName = "WaitingForRateLimit", Level = LogLevel.Information,
+        Message = "{Target}: every usable API key is cooling down after a 429, waiting {Delay} before sending")]
+    public static partial void WaitingForRateLimit(ILogger logger, string target, LogDuration delay);
+
+    [LoggerMessage(EventId = 5, EventName = "AllKeysRejected", Level = LogLevel.Error,
+        Message = "{Target}: all {TotalKeys} API keys are rejected; the request was not sent. Fix {Setting}")]
+    public static partial void AllKeysRejected(ILogger logger, string target, int totalKeys, string setting);
+
+    [LoggerMessage(EventId = 6, EventName = "RateLimitWaitTooLong", Level = LogLevel.Warning,
+        Message = "{Target}: every usable API key is cooling down for {Delay}, longer than the {Remaining} left of the total timeout; failing now")]
+    public static partial void RateLimitWaitTooLong(ILogger logger, string target, LogDuration delay, LogDuration remaining);
+
+    [LoggerMessage(EventId = 7, EventName = "GaveUp", Level = LogLevel.Warning,
+        Message = "{Target}: giving up after {Attempts} attempts, last outcome {Outcome}")]
+    public static partial void GaveUp(ILogger logger, string target, int attempts, string outcome);
+
+    [LoggerMessage(EventId = 8, EventName = "KeysChanged", Level = LogLevel.Information,
+        Message = "{Provider}: API key settings changed; {TotalKeys} keys in use and every quarantine lifted")]
+    public static partial void KeysChanged(ILogger logger, string provider, int totalKeys);
+
+    [LoggerMessage(EventId = 9, EventName = "KeyNotSentToForeignHost", Level = LogLevel.Debug,
+        Message = "{Provider}: no API key sent to {Host}, which is not the client's BaseAddress host")]
+    public static partial void KeyNotSentToForeignHost(ILogger logger, string provider, string host);
+}

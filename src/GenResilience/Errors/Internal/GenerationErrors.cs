@@ -1,0 +1,86 @@
+using System.Globalization;
+using GenResilience.Diagnostics.Internal;
+using GenResilience.Resilience.Internal;
+
+namespace GenResilience.Errors.Internal;
+
+/// <summary>
+/// The exceptions the pipeline raises itself, each naming the setting to change.
+/// </summary>
+internal static class GenerationErrors
+{
+    public static GenerationException AllKeysRejected(RequestState request, int keyCount, string keysSetting)
+    {
+        string which = keyCount == 1 ? "The only API key was" : string.Create(CultureInfo.InvariantCulture, $"All {keyCount} API keys were");
+        string message = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{request.Target}: {which} rejected by the service and {(keyCount == 1 ? "is" : "are")} quarantined, so the request was not sent. " +
+            $"Fix {keysSetting}; a rejected key is tried again after {Setting(request, "RejectedKeyCooldown")} ({Durations.Format(request.Options.RejectedKeyCooldown)}) or when the options change.");
+        return new GenerationException(GenerationErrorKind.Unauthorized, request.Provider, message)
+        {
+            Operation = request.Operation,
+            StatusCode = request.LastStatusCode,
+            Attempts = request.Attempts,
+        };
+    }
+
+    public static GenerationException RateLimitWaitTooLong(RequestState request, TimeSpan wait, TimeSpan remaining)
+    {
+        string message = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{request.Target}: rate limited. Every usable API key is cooling down for another {Durations.Format(wait)}, longer than the " +
+            $"{Durations.Format(remaining)} left of the total timeout, so the request failed at once; try again in {Durations.Format(wait)}. " +
+            $"The wait is capped by {Setting(request, "MaxRetryAfter")}; the total timeout is {Setting(request, "TotalTimeout")} or the request's own.");
+        return new GenerationException(GenerationErrorKind.RateLimited, request.Provider, message)
+        {
+            Operation = request.Operation,
+            StatusCode = request.LastStatusCode,
+            Attempts = request.Attempts,
+            RetryAfter = wait,
+        };
+    }
+
+    public static GenerationException TimedOut(RequestState request, Exception inner)
+    {
+        bool eachAttempt = request.LastOutcome == AttemptOutcome.AttemptTimeout;
+        string what = eachAttempt
+            ? string.Create(CultureInfo.InvariantCulture, $"the last attempt took longer than the attempt timeout after {request.Attempts} {(request.Attempts == 1 ? "attempt" : "attempts")}")
+            : string.Create(CultureInfo.InvariantCulture, $"the total timeout of {Durations.Format(request.TotalTimeout ?? TimeSpan.Zero)} passed after {request.Attempts} {(request.Attempts == 1 ? "attempt" : "attempts")}");
+        string message = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{request.Target} timed out: {what}. Timeouts can be adjusted in {Setting(request, "AttemptTimeout")} and {Setting(request, "TotalTimeout")}, or per request.");
+        return new GenerationException(GenerationErrorKind.Timeout, request.Provider, message, inner)
+        {
+            Operation = request.Operation,
+            StatusCode = request.LastStatusCode,
+            Attempts = request.Attempts,
+        };
+    }
+
+    public static GenerationException BodyNotReplayable(RequestState request, Exception inner)
+    {
+        string message = string.Create(CultureInfo.InvariantCulture, $"{request.Target}: attempt {request.Attempts} could not be sent because the request body is a stream that cannot be rewound, ")
+            + "and the previous attempt already read it. Send a seekable stream (a FileStream or MemoryStream), a byte array, "
+            + "or build the content per attempt with request.SetContentFactory(...).";
+        return new GenerationException(GenerationErrorKind.InvalidRequest, request.Provider, message, inner)
+        {
+            Operation = request.Operation,
+            StatusCode = request.LastStatusCode,
+            Attempts = request.Attempts - 1,
+        };
+    }
+
+    /// <summary>The sentence that tells a developer which setting to change for this kind of failure.</summary>
+    public static string HintFor(GenerationErrorKind kind, RequestState? request) => kind switch
+    {
+        GenerationErrorKind.ServiceUnavailable => $" Retry settings can be adjusted in {Setting(request, "RetryDelays")} and {Setting(request, "RetryStatusCodes")}.",
+        GenerationErrorKind.RateLimited => $" Rate-limit retries are set by {Setting(request, "MaxRateLimitRetries")}, {Setting(request, "MaxRetryAfter")} and {Setting(request, "RateLimitDelay")}.",
+        GenerationErrorKind.Unauthorized => $" Check the API keys in {request?.Client.KeysSetting ?? "GenerationResilienceOptions.ApiKeys"}.",
+        GenerationErrorKind.Timeout => $" Timeouts can be adjusted in {Setting(request, "AttemptTimeout")} and {Setting(request, "TotalTimeout")}.",
+        GenerationErrorKind.InsufficientCredits => " Add credits to the provider account behind the API key.",
+        _ => string.Empty,
+    };
+
+    private static string Setting(RequestState? request, string property)
+        => string.Format(CultureInfo.InvariantCulture, request?.Client.SettingFormat ?? "GenerationResilienceOptions.{0}", property);
+}

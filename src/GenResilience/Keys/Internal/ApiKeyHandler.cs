@@ -1,0 +1,70 @@
+using System.Net.Http.Headers;
+using GenResilience.Diagnostics.Internal;
+using GenResilience.Resilience.Internal;
+
+namespace GenResilience.Keys.Internal;
+
+/// <summary>
+/// The innermost handler: stamps the key chosen for this attempt, and only on requests to the client's own host,
+/// so a CDN download through the same client never carries a key.
+/// </summary>
+internal sealed class ApiKeyHandler : DelegatingHandler
+{
+    internal static readonly HttpRequestOptionsKey<ApiKeyLease> LeaseKey = new("GenResilience.ApiKeyLease");
+
+    private readonly GenerationClientContext _client;
+
+    public ApiKeyHandler(GenerationClientContext client)
+    {
+        _client = client;
+    }
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Stamp(request);
+        return base.SendAsync(request, cancellationToken);
+    }
+
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Stamp(request);
+        return base.Send(request, cancellationToken);
+    }
+
+    private void Stamp(HttpRequestMessage request)
+    {
+        if (!request.Options.TryGetValue(LeaseKey, out ApiKeyLease? lease) || lease.Key.Value is not { } key)
+        {
+            return;
+        }
+
+        // The message is re-sent on retries: drop the previous attempt's key first.
+        request.Headers.Remove(lease.HeaderName);
+
+        Uri? home = _client.BaseAddress;
+        if (home is null)
+        {
+            throw new InvalidOperationException(
+                $"{_client.Provider}: API keys are configured but the HttpClient has no BaseAddress. Keys are sent only to the " +
+                "BaseAddress host, so set HttpClient.BaseAddress when registering the client (AddHttpClient(..., c => c.BaseAddress = ...)).");
+        }
+
+        Uri? target = request.RequestUri;
+        if (target is null || !target.IsAbsoluteUri
+            || Uri.Compare(target, home, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
+        {
+            Log.KeyNotSentToForeignHost(_client.Logger, _client.Provider, target?.IsAbsoluteUri == true ? target.Host : "(relative)");
+            return;
+        }
+
+        if (string.Equals(lease.HeaderName, "Authorization", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(lease.Scheme))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue(lease.Scheme, key);
+        }
+        else
+        {
+            string value = string.IsNullOrEmpty(lease.Scheme) ? key : lease.Scheme + " " + key;
+            request.Headers.TryAddWithoutValidation(lease.HeaderName, value);
+        }
+    }
+}

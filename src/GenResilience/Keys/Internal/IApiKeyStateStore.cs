@@ -1,0 +1,23 @@
+namespace GenResilience.Keys.Internal;
+
+/// <summary>
+/// Holds the state of the keys of one pool. In memory today; the seam for a store shared by a fleet of app
+/// instances (Redis). Keys are addressed by <see cref="KeyFingerprint.IdFor"/>, never by their value.
+/// </summary>
+internal interface IApiKeyStateStore
+{
+    ApiKeyState Get(string keyId);
+
+    void Quarantine(string keyId, DateTimeOffset until);
+
+    /// <summary>
+    /// Records a 429 and returns the new state. A 429 on an attempt that started before the key's last 429
+    /// belongs to the same burst: it may extend the cooldown but does not count as another 429 in a row.
+    /// </summary>
+    ApiKeyState RecordRateLimit(string keyId, DateTimeOffset attemptStartedAt, DateTimeOffset now, Func<int, TimeSpan> cooldownForCount);
+
+    void RecordSuccess(string keyId);
+
+    /// <summary>Lifts every quarantine, for example when the keys were reconfigured.</summary>
+    void LiftQuarantines();
+}

@@ -1,0 +1,65 @@
+namespace GenResilience;
+
+/// <summary>
+/// Per-request settings of the GenResilience pipeline, carried in <see cref="HttpRequestMessage.Options"/>.
+/// </summary>
+public static class GenerationHttpRequestMessageExtensions
+{
+    internal static readonly HttpRequestOptionsKey<string> OperationKey = new("GenResilience.Operation");
+    internal static readonly HttpRequestOptionsKey<TimeSpan> AttemptTimeoutKey = new("GenResilience.AttemptTimeout");
+    internal static readonly HttpRequestOptionsKey<TimeSpan> TotalTimeoutKey = new("GenResilience.TotalTimeout");
+    internal static readonly HttpRequestOptionsKey<Func<HttpContent>> ContentFactoryKey = new("GenResilience.ContentFactory");
+
+    /// <summary>
+    /// Names the operation (<c>image</c>, <c>video</c>, ...) for log lines (<c>Bytez image: server error 522, ...</c>)
+    /// and for <see cref="GenerationException.Operation"/>.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="operation">A short name.</param>
+    public static void SetOperationName(this HttpRequestMessage request, string operation)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrWhiteSpace(operation);
+        request.Options.Set(OperationKey, operation);
+    }
+
+    /// <summary>
+    /// Overrides <see cref="GenerationResilienceOptions.AttemptTimeout"/> for this request, for example 180 s for a video
+    /// on a client whose image calls take 90 s.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="timeout">The timeout of each attempt; more than zero.</param>
+    public static void SetAttemptTimeout(this HttpRequestMessage request, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        request.Options.Set(AttemptTimeoutKey, timeout);
+    }
+
+    /// <summary>
+    /// Overrides <see cref="GenerationResilienceOptions.TotalTimeout"/> for this request.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="timeout">The timeout of the whole operation, waits included; more than zero.</param>
+    public static void SetTotalTimeout(this HttpRequestMessage request, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        request.Options.Set(TotalTimeoutKey, timeout);
+    }
+
+    /// <summary>
+    /// Builds the request's content from <paramref name="contentFactory"/> for the first attempt and again for every
+    /// retry, so a body whose stream cannot be rewound (an upload read from a network stream, say) is re-opened
+    /// instead of buffered. The pipeline disposes each content it replaces.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="contentFactory">Creates a fresh content, for example a <see cref="MultipartFormDataContent"/> over a newly opened file.</param>
+    public static void SetContentFactory(this HttpRequestMessage request, Func<HttpContent> contentFactory)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(contentFactory);
+        request.Options.Set(ContentFactoryKey, contentFactory);
+        request.Content = contentFactory();
+    }
+}

@@ -1,0 +1,121 @@
+using System.ComponentModel.DataAnnotations;
+using GenResilience.Resilience;
+
+namespace GenResilience;
+
+/// <summary>
+/// Settings of the GenResilience pipeline for one <see cref="HttpClient"/>: retries for server errors,
+/// API key rotation, rate-limit waits and timeouts.
+/// </summary>
+/// <remarks>
+/// Bound from configuration, the lists (<see cref="RetryStatusCodes"/>, <see cref="RetryDelays"/>,
+/// <see cref="KeyRejectedStatusCodes"/>, <see cref="ApiKeys"/>) replace their defaults instead of adding to them.
+/// </remarks>
+public class GenerationResilienceOptions
+{
+    /// <summary>
+    /// Gets or sets the HTTP status codes that count as server errors and are retried after <see cref="RetryDelays"/>.
+    /// </summary>
+    /// <value>The default is 500, 502, 503, 504, 522 and 523 (Cloudflare's "connection timed out" and "origin unreachable").</value>
+    public IList<int> RetryStatusCodes { get; set; } = new List<int>(GenerationResilienceConstants.DefaultRetryStatusCodes());
+
+    /// <summary>
+    /// Gets or sets the waits before each retry of a server error, network error or attempt timeout: one retry per entry.
+    /// </summary>
+    /// <value>The default is 5 s, 15 s and 30 s: three retries, four attempts in all.</value>
+    public IList<TimeSpan> RetryDelays { get; set; } = new List<TimeSpan>(GenerationResilienceConstants.DefaultRetryDelays());
+
+    /// <summary>
+    /// Gets or sets a value indicating whether each of <see cref="RetryDelays"/> is varied by up to ±25 %
+    /// so that many clients do not retry in step.
+    /// </summary>
+    /// <value>The default is <see langword="false"/>: the delays are exact.</value>
+    public bool UseJitter { get; set; }
+
+    /// <summary>
+    /// Gets or sets the API keys shared by every request of the client. Each attempt takes a key that is neither
+    /// rejected nor cooling down after a 429; with no keys the pipeline sends no key header.
+    /// </summary>
+    /// <value>The default is an empty list.</value>
+    public IList<string> ApiKeys { get; set; } = new List<string>();
+
+    /// <summary>
+    /// Gets or sets the request header that carries the API key.
+    /// </summary>
+    /// <value>The default is <c>Authorization</c>.</value>
+    [Required]
+    public string ApiKeyHeaderName { get; set; } = GenerationResilienceConstants.DefaultApiKeyHeaderName;
+
+    /// <summary>
+    /// Gets or sets the scheme written before the key (<c>Bearer</c>, <c>Key</c>, ...); empty sends the bare key.
+    /// </summary>
+    /// <value>The default is <c>Bearer</c>.</value>
+    public string? ApiKeyScheme { get; set; } = GenerationResilienceConstants.DefaultApiKeyScheme;
+
+    /// <summary>
+    /// Gets or sets the HTTP status codes that mean "this key is rejected": the key is quarantined for
+    /// <see cref="RejectedKeyCooldown"/> and the request is retried at once with the next key.
+    /// </summary>
+    /// <value>The default is 401.</value>
+    public IList<int> KeyRejectedStatusCodes { get; set; } = new List<int>(GenerationResilienceConstants.DefaultKeyRejectedStatusCodes());
+
+    /// <summary>
+    /// Gets or sets how long a rejected key stays out of use. Changing the options (a configuration reload) lifts every quarantine.
+    /// </summary>
+    /// <value>The default is 10 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan RejectedKeyCooldown { get; set; } = GenerationResilienceConstants.DefaultRejectedKeyCooldown;
+
+    /// <summary>
+    /// Gets or sets the longest cooldown a 429's <c>Retry-After</c> header can impose on a key.
+    /// </summary>
+    /// <value>The default is 2 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan MaxRetryAfter { get; set; } = GenerationResilienceConstants.DefaultMaxRetryAfter;
+
+    /// <summary>
+    /// Gets or sets the cooldown after a 429 that has no <c>Retry-After</c> header, multiplied by the number of
+    /// consecutive 429s on that key (2 s, 4 s, 6 s, ...), and capped by <see cref="MaxRetryAfter"/>.
+    /// </summary>
+    /// <value>The default is 2 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan RateLimitDelay { get; set; } = GenerationResilienceConstants.DefaultRateLimitDelay;
+
+    /// <summary>
+    /// Gets or sets how many times one request is retried after 429s. This budget is separate from <see cref="RetryDelays"/>.
+    /// </summary>
+    /// <value>The default is 3.</value>
+    [Range(0, 100)]
+    public int MaxRateLimitRetries { get; set; } = GenerationResilienceConstants.DefaultMaxRateLimitRetries;
+
+    /// <summary>
+    /// Gets or sets the TCP (and TLS) connect timeout of the primary <see cref="System.Net.Http.SocketsHttpHandler"/>.
+    /// </summary>
+    /// <value>The default is 15 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan ConnectTimeout { get; set; } = GenerationResilienceConstants.DefaultConnectTimeout;
+
+    /// <summary>
+    /// Gets or sets the timeout of one attempt; a timed-out attempt is retried like a server error.
+    /// A request can override it with <see cref="GenerationHttpRequestMessageExtensions.SetAttemptTimeout"/>.
+    /// </summary>
+    /// <value>The default is 60 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
+    public TimeSpan AttemptTimeout { get; set; } = GenerationResilienceConstants.DefaultAttemptTimeout;
+
+    /// <summary>
+    /// Gets or sets the timeout of the whole operation, every attempt and wait included; <see langword="null"/> for none.
+    /// A request can override it with <see cref="GenerationHttpRequestMessageExtensions.SetTotalTimeout"/>.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: attempts are bounded by <see cref="AttemptTimeout"/> and the retry budgets.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
+    public TimeSpan? TotalTimeout { get; set; }
+
+    /// <summary>
+    /// Gets or sets what decides whether a response is a success, a server error, a rate limit, a rejected key or a
+    /// final failure, and which <see cref="GenerationErrorKind"/> a failure is. Providers with their own dialect
+    /// (errors inside a 200 body, 403 for bad keys) plug in a subclass.
+    /// </summary>
+    /// <value>The default is <see cref="GenerationOutcomeClassifier.Default"/>, which reads status codes only.</value>
+    public GenerationOutcomeClassifier Classifier { get; set; } = GenerationOutcomeClassifier.Default;
+}

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Http.Resilience;
+
+namespace GenResilience.Resilience.Internal;
+
+/// <summary>
+/// What registration knows about one resilient client: its name, the provider name its errors carry, where its
+/// options come from and which settings a message should point the user to.
+/// </summary>
+/// <param name="ClientName">The <see cref="IHttpClientFactory"/> name.</param>
+/// <param name="Provider">The provider name in logs, metrics and <see cref="GenerationException.Provider"/>.</param>
+/// <param name="GetOptions">Returns the options in force; called per attempt, so it must be cheap (an options monitor).</param>
+/// <param name="SettingFormat">How a user names one setting, with {0} for the property: <c>GenerationResilienceOptions.{0}</c> or <c>GenerationClients:Bytez:{0}</c>.</param>
+/// <param name="KeysSetting">The setting that holds the keys, for messages about rejected keys.</param>
+/// <param name="EnableReloads">Rebuilds the pipeline when the options change.</param>
+internal sealed record GenerationClientDefinition(
+    string ClientName,
+    string Provider,
+    Func<IServiceProvider, GenerationResilienceOptions> GetOptions,
+    string SettingFormat,
+    string KeysSetting,
+    Action<ResilienceHandlerContext> EnableReloads);

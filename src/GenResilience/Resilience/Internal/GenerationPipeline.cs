@@ -1,0 +1,147 @@
+using System.Globalization;
+using GenResilience.Diagnostics.Internal;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace GenResilience.Resilience.Internal;
+
+/// <summary>
+/// Builds the GenResilience pipeline from Polly's own strategies plus two small ones of ours:
+/// <code>
+/// Request scope      opens the request's state; Polly timeouts become GenerationException(Timeout)
+///   Total timeout    options.TotalTimeout or the request's own (none by default)
+///   Server retry     5xx/522/523, network errors, attempt timeouts: after RetryDelays (5 s, 15 s, 30 s)
+///   Rate-limit retry 429: up to MaxRateLimitRetries; the wait itself happens in key acquisition
+///   Key rotation     rejected key: at once, with the next key
+///   Key acquisition  takes a usable key (or waits out the shared cooldown), classifies the outcome
+///   Attempt timeout  options.AttemptTimeout or the request's own (60 s)
+/// </code>
+/// </summary>
+internal static class GenerationPipeline
+{
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, GenerationClientContext client, GenerationResilienceOptions options)
+    {
+        builder.TimeProvider = client.TimeProvider;
+
+        builder.AddStrategy(_ => new RequestScopeStrategy(client, options), new GenerationStrategyOptions(GenerationPipelineKeys.RequestScope));
+
+        builder.AddTimeout(new TimeoutStrategyOptions
+        {
+            Name = GenerationPipelineKeys.TotalTimeout,
+            TimeoutGenerator = static args => new ValueTask<TimeSpan>(GenerationPipelineKeys.GetState(args.Context).TotalTimeout ?? Timeout.InfiniteTimeSpan),
+        });
+
+        if (options.RetryDelays.Count > 0)
+        {
+            builder.AddRetry(ServerErrorRetry(client, options));
+        }
+
+        if (options.MaxRateLimitRetries > 0)
+        {
+            builder.AddRetry(RateLimitRetry(client, options));
+        }
+
+        if (options.ApiKeys.Count > 0)
+        {
+            builder.AddRetry(KeyRotation(client, options));
+        }
+
+        builder.AddStrategy(_ => new KeyAcquisitionStrategy(client), new GenerationStrategyOptions(GenerationPipelineKeys.KeyAcquisition));
+
+        builder.AddTimeout(new TimeoutStrategyOptions
+        {
+            Name = GenerationPipelineKeys.AttemptTimeout,
+            TimeoutGenerator = args => new ValueTask<TimeSpan>(
+                args.Context.GetRequestMessage() is { } request
+                && request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.AttemptTimeoutKey, out TimeSpan requested)
+                    ? requested
+                    : options.AttemptTimeout),
+        });
+    }
+
+    private static RetryStrategyOptions<HttpResponseMessage> ServerErrorRetry(GenerationClientContext client, GenerationResilienceOptions options)
+    {
+        TimeSpan[] delays = [.. options.RetryDelays];
+        bool jitter = options.UseJitter;
+        return new RetryStrategyOptions<HttpResponseMessage>
+        {
+            Name = GenerationPipelineKeys.ServerErrorRetry,
+            MaxRetryAttempts = delays.Length,
+            BackoffType = DelayBackoffType.Constant,
+            Delay = TimeSpan.Zero,
+            UseJitter = false,
+            ShouldHandle = static args => new ValueTask<bool>(
+                GenerationPipelineKeys.GetState(args.Context).LastOutcome is AttemptOutcome.ServerError or AttemptOutcome.NetworkError or AttemptOutcome.AttemptTimeout),
+            DelayGenerator = args =>
+            {
+                TimeSpan delay = delays[Math.Min(args.AttemptNumber, delays.Length - 1)];
+                if (jitter)
+                {
+#pragma warning disable CA5394 // Jitter spreads retries; it needs no cryptographic randomness.
+                    delay *= 0.75 + (Random.Shared.NextDouble() * 0.5);
+#pragma warning restore CA5394
+                }
+
+                return new ValueTask<TimeSpan?>(delay);
+            },
+            OnRetry = args =>
+            {
+                RequestState state = GenerationPipelineKeys.GetState(args.Context);
+                Log.RetryingAfterFailure(client.Logger, state.Target, Reason(state, args.Outcome), new LogDuration(args.RetryDelay), args.AttemptNumber + 1, delays.Length);
+                client.Metrics.Retry(client.Provider, KeyAcquisitionStrategy.MetricName(state.LastOutcome));
+                return default;
+            },
+        };
+    }
+
+    private static RetryStrategyOptions<HttpResponseMessage> RateLimitRetry(GenerationClientContext client, GenerationResilienceOptions options)
+    {
+        int budget = options.MaxRateLimitRetries;
+        return new RetryStrategyOptions<HttpResponseMessage>
+        {
+            Name = GenerationPipelineKeys.RateLimitRetry,
+            MaxRetryAttempts = budget,
+            Delay = TimeSpan.Zero,
+            UseJitter = false,
+
+            // The budget is per request, not per run of this strategy: a server-error retry around it starts a new run.
+            ShouldHandle = args =>
+            {
+                RequestState state = GenerationPipelineKeys.GetState(args.Context);
+                return new ValueTask<bool>(state.LastOutcome == AttemptOutcome.RateLimited && state.RateLimitRetries < budget);
+            },
+            OnRetry = args =>
+            {
+                GenerationPipelineKeys.GetState(args.Context).RateLimitRetries++;
+                client.Metrics.Retry(client.Provider, "rate_limited");
+                return default;
+            },
+        };
+    }
+
+    private static RetryStrategyOptions<HttpResponseMessage> KeyRotation(GenerationClientContext client, GenerationResilienceOptions options)
+        => new()
+        {
+            Name = GenerationPipelineKeys.KeyRotation,
+
+            // Each rejection quarantines a key, and acquisition fails once none is left: this bound is never the one that stops.
+            MaxRetryAttempts = options.ApiKeys.Count,
+            Delay = TimeSpan.Zero,
+            UseJitter = false,
+            ShouldHandle = static args => new ValueTask<bool>(GenerationPipelineKeys.GetState(args.Context).LastOutcome == AttemptOutcome.KeyRejected),
+            OnRetry = args =>
+            {
+                client.Metrics.Retry(client.Provider, "key_rejected");
+                return default;
+            },
+        };
+
+    private static string Reason(RequestState state, Outcome<HttpResponseMessage> outcome) => state.LastOutcome switch
+    {
+        AttemptOutcome.ServerError => "server error " + state.LastStatusCode?.ToString(CultureInfo.InvariantCulture),
+        AttemptOutcome.AttemptTimeout when outcome.Exception is TimeoutRejectedException timeout => "attempt timed out after " + Durations.Format(timeout.Timeout),
+        AttemptOutcome.AttemptTimeout => "attempt timed out",
+        _ => "network error (" + outcome.Exception?.Message + ")",
+    };
+}

@@ -1,0 +1,64 @@
+using GenResilience.Diagnostics.Internal;
+using GenResilience.Errors.Internal;
+using Polly;
+using Polly.Timeout;
+
+namespace GenResilience.Resilience.Internal;
+
+/// <summary>
+/// The outermost strategy: opens the request's <see cref="RequestState"/> (operation, deadline) before anything
+/// else runs, and turns Polly's timeout exception into a <see cref="GenerationException"/> that says what timed out.
+/// </summary>
+internal sealed class RequestScopeStrategy : ResilienceStrategy<HttpResponseMessage>
+{
+    private readonly GenerationClientContext _client;
+    private readonly GenerationResilienceOptions _options;
+
+    public RequestScopeStrategy(GenerationClientContext client, GenerationResilienceOptions options)
+    {
+        _client = client;
+        _options = options;
+    }
+
+    protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
+        ResilienceContext context,
+        TState state)
+    {
+        HttpRequestMessage? request = context.GetRequestMessage();
+        string? operation = null;
+        TimeSpan? total = _options.TotalTimeout;
+        if (request is not null)
+        {
+            _ = request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.OperationKey, out operation);
+            if (request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.TotalTimeoutKey, out TimeSpan requested))
+            {
+                total = requested;
+            }
+        }
+
+        DateTimeOffset? deadline = total is { } t ? _client.TimeProvider.GetUtcNow() + t : null;
+        var requestState = new RequestState(_client, _options, operation, deadline, total);
+        context.Properties.Set(GenerationPipelineKeys.State, requestState);
+        request?.Options.Set(RequestState.Key, requestState);
+
+        Outcome<HttpResponseMessage> outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+
+        if (outcome.Exception is TimeoutRejectedException timeout && !context.CancellationToken.IsCancellationRequested)
+        {
+            return Outcome.FromException<HttpResponseMessage>(GenerationErrors.TimedOut(requestState, timeout));
+        }
+
+        if (requestState.Attempts > 1 && requestState.LastOutcome is not (AttemptOutcome.Success or AttemptOutcome.Canceled))
+        {
+            Log.GaveUp(_client.Logger, requestState.Target, requestState.Attempts, Describe(requestState));
+        }
+
+        return outcome;
+    }
+
+    private static string Describe(RequestState state)
+        => state.LastStatusCode is { } status && state.LastOutcome is not (AttemptOutcome.NetworkError or AttemptOutcome.AttemptTimeout)
+            ? $"{state.LastOutcome} ({status})"
+            : state.LastOutcome.ToString();
+}

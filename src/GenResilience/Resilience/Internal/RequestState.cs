@@ -1,0 +1,47 @@
+namespace GenResilience.Resilience.Internal;
+
+/// <summary>
+/// Everything the pipeline learns about one request across its attempts. Kept in the Polly context and in the
+/// request's options, so <see cref="GenerationException.FromResponseAsync(HttpResponseMessage, CancellationToken)"/>
+/// can report attempts after the fact.
+/// </summary>
+internal sealed class RequestState
+{
+    public static readonly HttpRequestOptionsKey<RequestState> Key = new("GenResilience.RequestState");
+
+    public RequestState(GenerationClientContext client, GenerationResilienceOptions options, string? operation, DateTimeOffset? deadline, TimeSpan? totalTimeout)
+    {
+        Client = client;
+        Options = options;
+        Operation = operation;
+        Deadline = deadline;
+        TotalTimeout = totalTimeout;
+        Target = string.IsNullOrEmpty(operation) ? client.Provider : client.Provider + " " + operation;
+    }
+
+    public GenerationClientContext Client { get; }
+
+    /// <summary>The options in force when the request started; one request sees one set of options.</summary>
+    public GenerationResilienceOptions Options { get; }
+
+    public string Provider => Client.Provider;
+
+    public string? Operation { get; }
+
+    /// <summary>Gets the name in log lines: <c>Bytez image</c>, or the provider alone.</summary>
+    public string Target { get; }
+
+    public DateTimeOffset? Deadline { get; }
+
+    public TimeSpan? TotalTimeout { get; }
+
+    public int Attempts { get; set; }
+
+    public int? LastStatusCode { get; set; }
+
+    public AttemptOutcome LastOutcome { get; set; }
+
+    public TimeSpan? LastRetryAfter { get; set; }
+
+    public int RateLimitRetries { get; set; }
+}

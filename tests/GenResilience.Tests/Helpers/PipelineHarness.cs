@@ -1,0 +1,69 @@
+using GenResilience.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace GenResilience.Tests.Helpers;
+
+/// <summary>
+/// A client with the GenResilience pipeline, pointed at a <see cref="ProviderSimulator"/>, with a fake clock and
+/// captured logs. Named <c>Bytez</c> so log lines read like the real thing.
+/// </summary>
+public sealed class PipelineHarness : IDisposable
+{
+    public const string ClientName = "Bytez";
+
+    private PipelineHarness(ProviderSimulator simulator, TrackingTimeProvider time, ServiceProvider services)
+    {
+        Simulator = simulator;
+        Time = time;
+        Services = services;
+        Logs = services.GetFakeLogCollector();
+        Client = services.GetRequiredService<IHttpClientFactory>().CreateClient(ClientName);
+    }
+
+    public ProviderSimulator Simulator { get; }
+
+    public TrackingTimeProvider Time { get; }
+
+    public ServiceProvider Services { get; }
+
+    public FakeLogCollector Logs { get; }
+
+    public HttpClient Client { get; }
+
+    public static PipelineHarness Create(Action<GenerationResilienceOptions>? configure = null, Action<IHttpClientBuilder>? client = null)
+    {
+        var simulator = ProviderSimulator.Start();
+        var time = new TrackingTimeProvider();
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(time);
+        services.AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = false);
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug));
+        IHttpClientBuilder builder = services
+            .AddHttpClient(ClientName, c => c.BaseAddress = simulator.BaseAddress)
+            .AddGenerationResilience(o => configure?.Invoke(o));
+        client?.Invoke(builder);
+        return new PipelineHarness(simulator, time, services.BuildServiceProvider(validateScopes: true));
+    }
+
+    public static HttpRequestMessage Post(string path, string operation = "image")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("{\"text\":\"a red fox\"}", System.Text.Encoding.UTF8, "application/json") };
+        request.SetOperationName(operation);
+        return request;
+    }
+
+    /// <summary>All captured log lines, formatted, for "no secret anywhere" checks.</summary>
+    public IReadOnlyList<string> LogLines => [.. Logs.GetSnapshot().Select(r => $"{r.Level} {r.Category} {r.Id.Name}: {r.Message} {r.Exception}")];
+
+    public IReadOnlyList<string> Warnings(string eventName)
+        => [.. Logs.GetSnapshot().Where(r => r.Id.Name == eventName).Select(r => r.Message)];
+
+    public void Dispose()
+    {
+        Client.Dispose();
+        Services.Dispose();
+        Simulator.Dispose();
+    }
+}

@@ -1,0 +1,138 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace GenResilience.Tests.Helpers;
+
+/// <summary>
+/// A <see cref="FakeTimeProvider"/> that knows which timers are pending, so a test can wait until the code under
+/// test has actually started a wait (a retry delay, a cooldown) before it moves the clock.
+/// </summary>
+public sealed class TrackingTimeProvider : FakeTimeProvider
+{
+    private static readonly TimeSpan SafetyTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly object _gate = new();
+    private readonly List<TrackedTimer> _timers = [];
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TrackingTimeProvider()
+        : base(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))
+    {
+    }
+
+    /// <summary>Gets the due times of the timers that are pending now.</summary>
+    public IReadOnlyList<TimeSpan> PendingDueTimes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _timers.Where(t => t.Pending).Select(t => t.DueTime)];
+            }
+        }
+    }
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var tracked = new TrackedTimer(this, dueTime);
+        tracked.Inner = base.CreateTimer(
+            s =>
+            {
+                tracked.MarkFired(period);
+                callback(s);
+            },
+            state,
+            dueTime,
+            period);
+        lock (_gate)
+        {
+            _timers.Add(tracked);
+        }
+
+        Signal();
+        return tracked;
+    }
+
+    /// <summary>Waits (on the real clock, bounded) until a timer with exactly this due time is pending.</summary>
+    public async Task WaitForTimerAsync(TimeSpan dueTime)
+    {
+        using var timeout = new CancellationTokenSource(SafetyTimeout);
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (_timers.Any(t => t.Pending && t.DueTime == dueTime))
+                {
+                    return;
+                }
+
+                changed = _changed.Task;
+            }
+
+            try
+            {
+                await changed.WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"No timer of {dueTime} was started; pending: [{string.Join(", ", PendingDueTimes)}].");
+            }
+        }
+    }
+
+    private void Signal()
+    {
+        TaskCompletionSource previous;
+        lock (_gate)
+        {
+            previous = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        previous.TrySetResult();
+    }
+
+    private sealed class TrackedTimer(TrackingTimeProvider owner, TimeSpan dueTime) : ITimer
+    {
+        private bool _fired;
+        private bool _disposed;
+
+        public ITimer Inner { get; set; } = null!;
+
+        public TimeSpan DueTime { get; private set; } = dueTime;
+
+        public bool Pending => !_fired && !_disposed && DueTime != Timeout.InfiniteTimeSpan;
+
+        public void MarkFired(TimeSpan period)
+        {
+            if (period == Timeout.InfiniteTimeSpan || period == TimeSpan.Zero)
+            {
+                _fired = true;
+            }
+
+            owner.Signal();
+        }
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            DueTime = dueTime;
+            _fired = false;
+            bool changed = Inner.Change(dueTime, period);
+            owner.Signal();
+            return changed;
+        }
+
+        public void Dispose()
+        {
+            _disposed = true;
+            Inner.Dispose();
+            owner.Signal();
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return default;
+        }
+    }
+}
