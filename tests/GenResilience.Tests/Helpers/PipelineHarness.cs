@@ -32,9 +32,9 @@ public sealed class PipelineHarness : IDisposable
 
     public HttpClient Client { get; }
 
-    public static PipelineHarness Create(Action<GenerationResilienceOptions>? configure = null, Action<IHttpClientBuilder>? client = null)
+    public static PipelineHarness Create(Action<GenerationResilienceOptions>? configure = null, Action<IHttpClientBuilder>? client = null, string simulatorKeyHeader = "Authorization")
     {
-        var simulator = ProviderSimulator.Start();
+        var simulator = ProviderSimulator.Start(simulatorKeyHeader);
         var time = new TrackingTimeProvider();
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);
