@@ -53,7 +53,10 @@ public sealed class TrackingTimeProvider : FakeTimeProvider
     }
 
     /// <summary>Waits (on the real clock, bounded) until a timer with exactly this due time is pending.</summary>
-    public async Task WaitForTimerAsync(TimeSpan dueTime)
+    public Task WaitForTimerAsync(TimeSpan dueTime) => WaitForTimersAsync(dueTime, count: 1);
+
+    /// <summary>Waits (on the real clock, bounded) until <paramref name="count"/> timers with exactly this due time are pending.</summary>
+    public async Task WaitForTimersAsync(TimeSpan dueTime, int count)
     {
         using var timeout = new CancellationTokenSource(SafetyTimeout);
         while (true)
@@ -61,7 +64,7 @@ public sealed class TrackingTimeProvider : FakeTimeProvider
             Task changed;
             lock (_gate)
             {
-                if (_timers.Any(t => t.Pending && t.DueTime == dueTime))
+                if (_timers.Count(t => t.Pending && t.DueTime == dueTime) >= count)
                 {
                     return;
                 }
