@@ -1,0 +1,137 @@
+using System.Net;
+using GenResilience.Tests.Helpers;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GenResilience.Tests.Resilience;
+
+public class TimeoutTests
+{
+    private const string Path = "/models/v2/ali-vilab/text-to-video-ms-1.7b";
+
+    private static PipelineHarness Create(ScriptedHandler handler, Action<GenerationResilienceOptions>? configure = null)
+        => PipelineHarness.Create(configure, client => client.ConfigurePrimaryHttpMessageHandler(() => handler));
+
+    [Fact]
+    public void CreateClient_HttpClientTimeout_IsInfiniteSoThePipelineOwnsTimeouts()
+    {
+        using var h = PipelineHarness.Create();
+
+        Assert.Equal(Timeout.InfiniteTimeSpan, h.Client.Timeout);
+    }
+
+    [Fact]
+    public async Task SendAsync_AttemptTimesOutAfter60Seconds_IsRetriedLikeAServerError()
+    {
+        var handler = new ScriptedHandler(ScriptedHandler.Hang, 200);
+        using var h = Create(handler);
+
+        Task<HttpResponseMessage> call = h.Client.SendAsync(PipelineHarness.Post(Path, "video"));
+        await h.Time.WaitForTimerAsync(TimeSpan.FromSeconds(60));
+        h.Time.Advance(TimeSpan.FromSeconds(60));
+        await h.Time.WaitForTimerAsync(TimeSpan.FromSeconds(5));
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+
+        using HttpResponseMessage response = await call.Bounded();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, handler.Calls);
+        Assert.Equal(["Bytez video: attempt timed out after 1m, retrying in 5s (attempt 1/3)"], h.Warnings("RetryingAfterFailure"));
+    }
+
+    [Fact]
+    public async Task SendAsync_PerRequestAttemptTimeout_Allows180SecondCallOnA60SecondClient()
+    {
+        var handler = new ScriptedHandler(ScriptedHandler.Hang, 200);
+        using var h = Create(handler);
+        HttpRequestMessage request = PipelineHarness.Post(Path, "video");
+        request.SetAttemptTimeout(TimeSpan.FromSeconds(180));
+
+        Task<HttpResponseMessage> call = h.Client.SendAsync(request);
+        await h.Time.WaitForTimerAsync(TimeSpan.FromSeconds(180));
+        h.Time.Advance(TimeSpan.FromSeconds(179));
+        Assert.Equal(1, handler.Calls);
+        Assert.False(call.IsCompleted);
+
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        await h.Time.WaitForTimerAsync(TimeSpan.FromSeconds(5));
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+
+        using HttpResponseMessage response = await call.Bounded();
+        Assert.Equal(2, handler.Calls);
+    }
+
+    [Fact]
+    public async Task SendAsync_EveryAttemptTimesOut_ThrowsTimeoutWithAttempts()
+    {
+        var handler = new ScriptedHandler(ScriptedHandler.Hang);
+        using var h = Create(handler, o => o.AttemptTimeout = TimeSpan.FromSeconds(10));
+
+        Task<HttpResponseMessage> call = h.Client.SendAsync(PipelineHarness.Post(Path, "video"));
+        foreach (int delay in new[] { 5, 15, 30 })
+        {
+            await h.Time.WaitForTimerAsync(TimeSpan.FromSeconds(10));
+            h.Time.Advance(TimeSpan.FromSeconds(10));
+            await h.Time.WaitForTimerAsync(TimeSpan.FromSeconds(delay));
+            h.Time.Advance(TimeSpan.FromSeconds(delay));
+        }
+
+        await h.Time.WaitForTimerAsync(TimeSpan.FromSeconds(10));
+        h.Time.Advance(TimeSpan.FromSeconds(10));
+
+        GenerationException error = await Assert.ThrowsAsync<GenerationException>(() => call.Bounded());
+        Assert.Equal(GenerationErrorKind.Timeout, error.Kind);
+        Assert.Equal(4, error.Attempts);
+        Assert.Equal("video", error.Operation);
+        Assert.Contains("AttemptTimeout", error.Message, StringComparison.Ordinal);
+        Assert.Equal("This is taking longer than usual. Please try again in a moment.", error.UserMessage);
+        Assert.Equal(4, handler.Calls);
+    }
+
+    [Fact]
+    public async Task SendAsync_TotalTimeoutPasses_ThrowsTimeoutNamingTotalTimeout()
+    {
+        var handler = new ScriptedHandler(503);
+        using var h = Create(handler, o =>
+        {
+            o.TotalTimeout = TimeSpan.FromSeconds(12);
+            o.AttemptTimeout = TimeSpan.FromSeconds(10);
+        });
+
+        Task<HttpResponseMessage> call = h.Client.SendAsync(PipelineHarness.Post(Path));
+        await h.Time.WaitForTimerAsync(TimeSpan.FromSeconds(5));
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+        await h.Time.WaitForTimerAsync(TimeSpan.FromSeconds(15));
+        h.Time.Advance(TimeSpan.FromSeconds(7));
+
+        GenerationException error = await Assert.ThrowsAsync<GenerationException>(() => call.Bounded());
+        Assert.Equal(GenerationErrorKind.Timeout, error.Kind);
+        Assert.Contains("total timeout of 12s", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, error.Attempts);
+        Assert.Equal(503, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task SendAsync_PerRequestTotalTimeout_OverridesOptions()
+    {
+        var handler = new ScriptedHandler(ScriptedHandler.Hang);
+        using var h = Create(handler);
+        HttpRequestMessage request = PipelineHarness.Post(Path);
+        request.SetTotalTimeout(TimeSpan.FromSeconds(3));
+
+        Task<HttpResponseMessage> call = h.Client.SendAsync(request);
+        await h.Time.WaitForTimerAsync(TimeSpan.FromSeconds(3));
+        h.Time.Advance(TimeSpan.FromSeconds(3));
+
+        GenerationException error = await Assert.ThrowsAsync<GenerationException>(() => call.Bounded());
+        Assert.Equal(GenerationErrorKind.Timeout, error.Kind);
+        Assert.Equal(1, handler.Calls);
+    }
+
+    [Fact]
+    public void SetAttemptTimeout_ZeroOrNegative_Throws()
+    {
+        using var request = new HttpRequestMessage();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => request.SetAttemptTimeout(TimeSpan.Zero));
+        Assert.Throws<ArgumentOutOfRangeException>(() => request.SetTotalTimeout(TimeSpan.FromSeconds(-1)));
+    }
+}
