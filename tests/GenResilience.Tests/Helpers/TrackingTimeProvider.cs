@@ -56,7 +56,16 @@ public sealed class TrackingTimeProvider : FakeTimeProvider
     public Task WaitForTimerAsync(TimeSpan dueTime) => WaitForTimersAsync(dueTime, count: 1);
 
     /// <summary>Waits (on the real clock, bounded) until <paramref name="count"/> timers with exactly this due time are pending.</summary>
-    public async Task WaitForTimersAsync(TimeSpan dueTime, int count)
+    public Task WaitForTimersAsync(TimeSpan dueTime, int count) => WaitForTimersAsync(d => d == dueTime, count, dueTime.ToString());
+
+    /// <summary>Waits (on the real clock, bounded) until a pending timer's due time matches <paramref name="match"/>, and returns it.</summary>
+    public async Task<TimeSpan> WaitForTimerAsync(Func<TimeSpan, bool> match)
+    {
+        await WaitForTimersAsync(match, 1, "matching");
+        return PendingDueTimes.First(match);
+    }
+
+    private async Task WaitForTimersAsync(Func<TimeSpan, bool> match, int count, string description)
     {
         using var timeout = new CancellationTokenSource(SafetyTimeout);
         while (true)
@@ -64,7 +73,7 @@ public sealed class TrackingTimeProvider : FakeTimeProvider
             Task changed;
             lock (_gate)
             {
-                if (_timers.Count(t => t.Pending && t.DueTime == dueTime) >= count)
+                if (_timers.Count(t => t.Pending && match(t.DueTime)) >= count)
                 {
                     return;
                 }
@@ -78,7 +87,7 @@ public sealed class TrackingTimeProvider : FakeTimeProvider
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"No timer of {dueTime} was started; pending: [{string.Join(", ", PendingDueTimes)}].");
+                throw new TimeoutException($"No {count} timer(s) of {description} were started; pending: [{string.Join(", ", PendingDueTimes)}].");
             }
         }
     }

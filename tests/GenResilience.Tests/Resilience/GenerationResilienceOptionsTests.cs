@@ -1,0 +1,132 @@
+using GenResilience.Tests.Helpers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace GenResilience.Tests.Resilience;
+
+public class GenerationResilienceOptionsTests
+{
+    [Fact]
+    public void Ctor_Defaults()
+    {
+        var options = new GenerationResilienceOptions();
+
+        Assert.Equal([500, 502, 503, 504, 522, 523], options.RetryStatusCodes);
+        Assert.Equal([TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30)], options.RetryDelays);
+        Assert.False(options.UseJitter);
+        Assert.Empty(options.ApiKeys);
+        Assert.Equal("Authorization", options.ApiKeyHeaderName);
+        Assert.Equal("Bearer", options.ApiKeyScheme);
+        Assert.Equal([401], options.KeyRejectedStatusCodes);
+        Assert.Equal(TimeSpan.FromMinutes(10), options.RejectedKeyCooldown);
+        Assert.Equal(TimeSpan.FromMinutes(2), options.MaxRetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.RateLimitDelay);
+        Assert.Equal(3, options.MaxRateLimitRetries);
+        Assert.Equal(TimeSpan.FromSeconds(15), options.ConnectTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(60), options.AttemptTimeout);
+        Assert.Null(options.TotalTimeout);
+        Assert.Same(GenerationOutcomeClassifier.Default, options.Classifier);
+    }
+
+    [Fact]
+    public void Ctor_ListsAreNotShared()
+    {
+        var first = new GenerationResilienceOptions();
+        first.RetryDelays.Add(TimeSpan.FromMinutes(1));
+        first.ApiKeys.Add("test-key-1");
+
+        var second = new GenerationResilienceOptions();
+
+        Assert.Equal(3, second.RetryDelays.Count);
+        Assert.Empty(second.ApiKeys);
+    }
+
+    public static TheoryData<Action<GenerationResilienceOptions>, string> InvalidOptions => new()
+    {
+        { o => o.RetryDelays = [], "GenerationResilienceOptions.RetryDelays is empty; give at least one delay (the default is 5s, 15s, 30s)." },
+        { o => o.RetryDelays = [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(-1)], "GenerationResilienceOptions.RetryDelays[1] is negative (-00:00:01); a delay must be zero or more." },
+        { o => o.ApiKeys = ["test-key-1", " "], "GenerationResilienceOptions.ApiKeys[1] is empty; remove it or give the key." },
+        { o => o.ApiKeys = ["test-key-0000-1", "test-key-0000-1"], "GenerationResilienceOptions.ApiKeys[1] (…00-1) repeats an earlier key; list each key once." },
+        { o => o.ApiKeys = ["test-key-0000-1 "], "GenerationResilienceOptions.ApiKeys[0] (…00-1) has leading or trailing whitespace or a line break; copy the key again." },
+        { o => { o.AttemptTimeout = TimeSpan.FromMinutes(1); o.TotalTimeout = TimeSpan.FromSeconds(30); }, "GenerationResilienceOptions.AttemptTimeout (1m) is longer than GenerationResilienceOptions.TotalTimeout (30s); an attempt can never use it all. Make TotalTimeout the larger." },
+        { o => o.RetryStatusCodes = [503, 200], "GenerationResilienceOptions.RetryStatusCodes contains 200, which is not an HTTP error status (400-599)." },
+        { o => o.KeyRejectedStatusCodes = [401, 429], "GenerationResilienceOptions.KeyRejectedStatusCodes contains 429, which is always handled as a rate limit (see MaxRateLimitRetries); remove it." },
+        { o => o.ApiKeyScheme = "Bearer token", "GenerationResilienceOptions.ApiKeyScheme ('Bearer token') must be one word, such as Bearer or Key; leave it empty to send the bare key." },
+        { o => o.ApiKeyHeaderName = "X Api Key", "GenerationResilienceOptions.ApiKeyHeaderName ('X Api Key') is not a valid header name." },
+        { o => o.AttemptTimeout = TimeSpan.Zero, "AttemptTimeout" },
+        { o => o.ConnectTimeout = TimeSpan.FromHours(1), "ConnectTimeout" },
+        { o => o.RejectedKeyCooldown = TimeSpan.Zero, "RejectedKeyCooldown" },
+        { o => o.MaxRetryAfter = TimeSpan.FromSeconds(-1), "MaxRetryAfter" },
+        { o => o.RateLimitDelay = TimeSpan.FromSeconds(-1), "RateLimitDelay" },
+        { o => o.MaxRateLimitRetries = -1, "MaxRateLimitRetries" },
+        { o => o.ApiKeyHeaderName = "", "ApiKeyHeaderName" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidOptions))]
+    public void ValidateOnStart_InvalidOptions_FailWithAMessageNamingTheSetting(Action<GenerationResilienceOptions> configure, string expected)
+    {
+        var services = new ServiceCollection();
+        services.AddHttpClient("MyClient", c => c.BaseAddress = new Uri("https://api.example.com")).AddGenerationResilience(configure);
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        OptionsValidationException error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains(error.Failures, f => f.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ValidateOnStart_DefaultOptions_Pass()
+    {
+        var services = new ServiceCollection();
+        services.AddHttpClient("MyClient").AddGenerationResilience();
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+    }
+
+    [Fact]
+    public void AddGenerationResilience_ConfigurationSection_ListsReplaceDefaults()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Clients:Images:RetryDelays:0"] = "00:00:01",
+            ["Clients:Images:RetryDelays:1"] = "00:00:02",
+            ["Clients:Images:RetryStatusCodes:0"] = "503",
+            ["Clients:Images:ApiKeys:0"] = "test-key-1",
+            ["Clients:Images:ApiKeyScheme"] = "Key",
+            ["Clients:Images:TotalTimeout"] = "00:05:00",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddHttpClient("Images").AddGenerationResilience(configuration.GetSection("Clients:Images"));
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        GenerationResilienceOptions options = provider.GetRequiredService<IOptionsMonitor<GenerationResilienceOptions>>().Get("Images");
+
+        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)], options.RetryDelays);
+        Assert.Equal([503], options.RetryStatusCodes);
+        Assert.Equal(["test-key-1"], options.ApiKeys);
+        Assert.Equal("Key", options.ApiKeyScheme);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.TotalTimeout);
+        Assert.Equal([401], options.KeyRejectedStatusCodes);
+    }
+
+    [Fact]
+    public async Task UseJitter_VariesDelaysWithinAQuarter()
+    {
+        using var h = PipelineHarness.Create(o =>
+        {
+            o.UseJitter = true;
+            o.RetryDelays = [TimeSpan.FromSeconds(100)];
+        });
+        h.Simulator.On(HttpMethod.Post, "/x").Reply(Testing.SimulatedResponse.Status(503), Testing.SimulatedResponse.Ok());
+
+        Task<HttpResponseMessage> call = h.Client.SendAsync(PipelineHarness.Post("/x"));
+        TimeSpan delay = await h.Time.WaitForTimerAsync(d => d != TimeSpan.FromSeconds(60));
+
+        Assert.InRange(delay, TimeSpan.FromSeconds(75), TimeSpan.FromSeconds(125));
+        h.Time.Advance(TimeSpan.FromSeconds(125));
+        using HttpResponseMessage response = await call.Bounded();
+    }
+}
