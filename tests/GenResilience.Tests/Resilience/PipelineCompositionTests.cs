@@ -1,0 +1,138 @@
+using System.Net;
+using System.Text.Json;
+using GenResilience.Resilience.Internal;
+using GenResilience.Testing;
+using GenResilience.Tests.Helpers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Retry;
+using Polly.Testing;
+using Polly.Timeout;
+
+namespace GenResilience.Tests.Resilience;
+
+public class PipelineCompositionTests
+{
+    [Fact]
+    public void Configure_StrategiesAreInTheDocumentedOrder()
+    {
+        var options = new GenerationResilienceOptions { ApiKeys = ["test-key-1"] };
+        var client = new GenerationClientContext(
+            new GenerationClientDefinition("c", "c", _ => options, "GenerationResilienceOptions.{0}", "keys", _ => { }),
+            new ServiceCollection().BuildServiceProvider(),
+            TimeProvider.System,
+            NullLogger.Instance,
+            new Diagnostics.Internal.GenerationMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
+
+        GenerationPipeline.Configure(builder, client, options);
+        ResiliencePipelineDescriptor descriptor = builder.Build().GetPipelineDescriptor();
+
+        Assert.Equal(
+            ["GenResilience.Request", "GenResilience.TotalTimeout", "GenResilience.ServerErrorRetry", "GenResilience.RateLimitRetry", "GenResilience.KeyRotation", "GenResilience.KeyAcquisition", "GenResilience.AttemptTimeout"],
+            descriptor.Strategies.Select(s => s.Options?.Name));
+        Assert.IsType<TimeoutStrategyOptions>(descriptor.Strategies[1].Options);
+        RetryStrategyOptions<HttpResponseMessage> serverRetry = Assert.IsType<RetryStrategyOptions<HttpResponseMessage>>(descriptor.Strategies[2].Options);
+        Assert.Equal(3, serverRetry.MaxRetryAttempts);
+        Assert.IsType<TimeoutStrategyOptions>(descriptor.Strategies[6].Options);
+    }
+
+    [Fact]
+    public async Task Meter_CountsAttemptsRetriesByReasonRotationsAndWaits()
+    {
+        using var h = PipelineHarness.Create(o => o.ApiKeys = ["test-key-aaaa-1111", "test-key-bbbb-2222"]);
+        var factory = h.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        using var attempts = new MetricCollector<long>(factory, "GenResilience", "genresilience.client.attempts");
+        using var retries = new MetricCollector<long>(factory, "GenResilience", "genresilience.client.retries");
+        using var rotations = new MetricCollector<long>(factory, "GenResilience", "genresilience.client.key_rotations");
+        using var waits = new MetricCollector<long>(factory, "GenResilience", "genresilience.client.rate_limit.waits");
+        h.Simulator.On(HttpMethod.Post, "/m", "test-key-aaaa-1111").Reply(SimulatedResponse.Unauthorized());
+        h.Simulator.On(HttpMethod.Post, "/m").Reply(SimulatedResponse.CloudflareError(522), SimulatedResponse.RateLimited(TimeSpan.FromSeconds(3)), SimulatedResponse.Ok());
+
+        Task<HttpResponseMessage> call = h.Client.SendAsync(PipelineHarness.Post("/m"));
+        await h.Time.WaitForTimerAsync(TimeSpan.FromSeconds(5));
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+        await h.Time.WaitForTimerAsync(TimeSpan.FromSeconds(3));
+        h.Time.Advance(TimeSpan.FromSeconds(3));
+        using HttpResponseMessage response = await call.Bounded();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(
+            ["key_rejected", "server_error", "rate_limited", "success"],
+            attempts.GetMeasurementSnapshot().Select(m => (string)m.Tags["genresilience.outcome"]!));
+        Assert.All(attempts.GetMeasurementSnapshot(), m => Assert.Equal("Bytez", m.Tags["genresilience.provider"]));
+        Assert.Equal(["key_rejected", "server_error", "rate_limited"], retries.GetMeasurementSnapshot().Select(m => (string)m.Tags["genresilience.reason"]!));
+        Assert.Equal(["rejected", "rate_limited"], rotations.GetMeasurementSnapshot().Select(m => (string)m.Tags["genresilience.reason"]!));
+        Assert.Single(waits.GetMeasurementSnapshot());
+        Assert.DoesNotContain(attempts.GetMeasurementSnapshot().SelectMany(m => m.Tags.Values), v => v?.ToString()?.Contains("test-key", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public async Task Classifier_CustomDialect_ErrorInsideA200BodyIsRetriedAsRateLimit()
+    {
+        using var h = PipelineHarness.Create(o =>
+        {
+            o.Classifier = new EnvelopeClassifier();
+            o.RateLimitDelay = TimeSpan.FromSeconds(7);
+        });
+        h.Simulator.On(HttpMethod.Post, "/m").Reply(
+            SimulatedResponse.Ok("{\"error\":\"429 You exceeded your current quota\",\"output\":null}"),
+            SimulatedResponse.Ok("{\"error\":null,\"output\":\"https://cdn.example.com/1.png\"}"));
+
+        Task<HttpResponseMessage> call = h.Client.SendAsync(PipelineHarness.Post("/m"));
+        await h.Time.WaitForTimerAsync(TimeSpan.FromSeconds(7));
+        h.Time.Advance(TimeSpan.FromSeconds(7));
+        using HttpResponseMessage response = await call.Bounded();
+
+        Assert.Contains("cdn.example.com", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(2, h.Simulator.Requests.Count);
+    }
+
+    [Fact]
+    public async Task OptionsReload_LiftsQuarantines()
+    {
+        IConfigurationRoot monitor = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["R:ApiKeys:0"] = "test-key-aaaa-1111" })
+            .Build();
+        using var simulator = ProviderSimulator.Start();
+        simulator.On(HttpMethod.Get, "/m").Reply(SimulatedResponse.Unauthorized(), SimulatedResponse.Ok());
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(new TrackingTimeProvider());
+        services.AddHttpClient("R", c => c.BaseAddress = simulator.BaseAddress).AddGenerationResilience(monitor.GetSection("R"));
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        HttpClient client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("R");
+
+        await Assert.ThrowsAsync<GenerationException>(() => client.GetAsync("/m").Bounded());
+        await Assert.ThrowsAsync<GenerationException>(() => client.GetAsync("/m").Bounded());
+        Assert.Single(simulator.Requests);
+
+        monitor["R:RejectedKeyCooldown"] = "00:20:00";
+        monitor.Reload();
+        using HttpResponseMessage response = await client.GetAsync("/m").Bounded();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, simulator.Requests.Count);
+    }
+
+    /// <summary>Bytez-style: failures arrive inside a 200 envelope.</summary>
+    private sealed class EnvelopeClassifier : GenerationOutcomeClassifier
+    {
+        public override async ValueTask<GenerationOutcomeKind> ClassifyAsync(HttpResponseMessage response, GenerationResilienceOptions options, CancellationToken cancellationToken)
+        {
+            GenerationOutcomeKind kind = await base.ClassifyAsync(response, options, cancellationToken);
+            if (kind != GenerationOutcomeKind.Success)
+            {
+                return kind;
+            }
+
+            await response.Content.LoadIntoBufferAsync(cancellationToken);
+            using JsonDocument body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            return body.RootElement.TryGetProperty("error", out JsonElement error) && error.GetString() is { } text && text.StartsWith("429", StringComparison.Ordinal)
+                ? GenerationOutcomeKind.RateLimited
+                : GenerationOutcomeKind.Success;
+        }
+    }
+}
