@@ -120,7 +120,7 @@ public class GenerationResilienceOptionsTests
             o.UseJitter = true;
             o.RetryDelays = [TimeSpan.FromSeconds(100)];
         });
-        h.Simulator.On(HttpMethod.Post, "/x").Reply(Testing.SimulatedResponse.Status(503), Testing.SimulatedResponse.Ok());
+        h.Simulator.On(HttpMethod.Post, "/x").Reply(GenResilience.Testing.SimulatedResponse.Status(503), GenResilience.Testing.SimulatedResponse.Ok());
 
         Task<HttpResponseMessage> call = h.Client.SendAsync(PipelineHarness.Post("/x"));
         TimeSpan delay = await h.Time.WaitForTimerAsync(d => d != TimeSpan.FromSeconds(60));
