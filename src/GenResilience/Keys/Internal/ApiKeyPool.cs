@@ -25,9 +25,6 @@ internal sealed class ApiKeyPool
         _store = store;
     }
 
-    /// <summary>Gets the number of configured keys (0 when the client sends no key).</summary>
-    public int KeyCount => CurrentKeys().Count(k => k.Value is not null);
-
     /// <summary>
     /// Takes the key for the next attempt: a key that is neither quarantined nor cooling down, in round-robin order.
     /// When every usable key is cooling down, waits for the first cooldown to end, unless that would overrun the
@@ -134,8 +131,6 @@ internal sealed class ApiKeyPool
         Log.KeyRejected(_client.Logger, request.Target, key.Fingerprint, statusCode, new LogDuration(options.RejectedKeyCooldown), usable, keys.Length);
         _client.Metrics.KeyRotation(_client.Provider, "rejected");
     }
-
-    private ApiKey[] CurrentKeys() => CurrentKeys(_client.Options);
 
     /// <summary>
     /// The keys of the options in force. New options (a reload) bring new keys and lift every quarantine:

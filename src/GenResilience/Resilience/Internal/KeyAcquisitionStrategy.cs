@@ -107,7 +107,6 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
             : null;
 
         request.LastStatusCode = status;
-        request.LastRetryAfter = retryAfter;
         request.LastOutcome = kind switch
         {
             GenerationOutcomeKind.Success => AttemptOutcome.Success,

@@ -41,7 +41,5 @@ internal sealed class RequestState
 
     public AttemptOutcome LastOutcome { get; set; }
 
-    public TimeSpan? LastRetryAfter { get; set; }
-
     public int RateLimitRetries { get; set; }
 }
