@@ -147,10 +147,10 @@ public sealed class GenerationException : Exception
             Operation = state?.Operation,
             StatusCode = status,
             Attempts = attempts,
-            ErrorCode = parsed.Code,
+            ErrorCode = parsed.Code is null ? null : Redact(parsed.Code, state),
             RequestId = ReadRequestId(response),
             RetryAfter = retryAfter,
-            ValidationErrors = parsed.ValidationErrors,
+            ValidationErrors = [.. parsed.ValidationErrors.Select(v => new GenerationValidationError(Redact(v.Field, state), Redact(v.Message, state)))],
         };
     }
 

@@ -106,4 +106,35 @@ public class CredentialSafetyTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal([KeyA, KeyB], h.Simulator.Requests.Select(r => r.Headers["X-Api-Key"]));
     }
+
+    [Fact]
+    public async Task SendAsync_401FromAnotherHost_IsFinalAndDoesNotQuarantineTheKey()
+    {
+        using var h = PipelineHarness.Create(o => o.ApiKeys = [KeyA]);
+        using var cdn = ProviderSimulator.Start();
+        cdn.On(HttpMethod.Get, "/expired.mp4").Reply(SimulatedResponse.Status(401, "expired link"));
+        h.Simulator.On(HttpMethod.Post, Path).Reply(SimulatedResponse.Ok());
+
+        using HttpResponseMessage download = await h.Client.GetAsync(new Uri(cdn.BaseAddress, "/expired.mp4")).Bounded();
+        using HttpResponseMessage api = await h.Client.SendAsync(PipelineHarness.Post(Path)).Bounded();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, download.StatusCode);
+        Assert.Single(cdn.Requests);
+        Assert.Equal(HttpStatusCode.OK, api.StatusCode);
+        Assert.Equal(KeyA, Assert.Single(h.Simulator.Requests).ApiKey);
+    }
+
+    [Fact]
+    public async Task FromResponseAsync_KeyEchoedInValidationErrors_IsRedacted()
+    {
+        using var h = PipelineHarness.Create(o => o.ApiKeys = [KeyA]);
+        h.Simulator.On(HttpMethod.Post, Path).Reply(SimulatedResponse.Json(422, $"{{\"detail\":[{{\"loc\":[\"header\",\"authorization\"],\"msg\":\"Bearer {KeyA} is malformed\"}}]}}"));
+
+        using HttpResponseMessage response = await h.Client.SendAsync(PipelineHarness.Post(Path)).Bounded();
+        GenerationException error = await GenerationException.FromResponseAsync(response);
+
+        GenerationValidationError problem = Assert.Single(error.ValidationErrors);
+        Assert.Equal("Bearer …1111 is malformed", problem.Message);
+        Assert.DoesNotContain(KeyA, error.Message, StringComparison.Ordinal);
+    }
 }

@@ -152,4 +152,21 @@ public class KeyRotationTests
 
         Assert.Equal([KeyA, KeyB], h.Simulator.Requests.Select(r => r.ApiKey));
     }
+
+    [Fact]
+    public async Task SendAsync_EveryKeyOutOfCredits402_ThrowsInsufficientCredits()
+    {
+        using var h = PipelineHarness.Create(o =>
+        {
+            o.ApiKeys = [KeyA, KeyB];
+            o.KeyRejectedStatusCodes = [401, 403, 402];
+        });
+        h.Simulator.On(HttpMethod.Post, Path).Reply(SimulatedResponse.Json(402, "{\"status\":402,\"error\":\"Payment Required\"}"));
+
+        GenerationException error = await Assert.ThrowsAsync<GenerationException>(() => h.Client.SendAsync(PipelineHarness.Post(Path)).Bounded());
+
+        Assert.Equal(GenerationErrorKind.InsufficientCredits, error.Kind);
+        Assert.Equal(402, error.StatusCode);
+        Assert.Equal(2, h.Simulator.Requests.Count);
+    }
 }

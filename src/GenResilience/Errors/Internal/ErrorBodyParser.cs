@@ -35,14 +35,21 @@ internal static partial class ErrorBodyParser
             }
         }
 
-        if (mediaType?.Contains("html", StringComparison.OrdinalIgnoreCase) == true || trimmed.StartsWith('<'))
+        try
         {
-            Match title = TitlePattern().Match(trimmed);
-            string text = title.Success ? title.Groups[1].Value : TagPattern().Replace(trimmed, " ");
-            return new ParsedError(Clean(WebUtility.HtmlDecode(text)), null, []);
-        }
+            if (mediaType?.Contains("html", StringComparison.OrdinalIgnoreCase) == true || trimmed.StartsWith('<'))
+            {
+                Match title = TitlePattern().Match(trimmed);
+                string text = title.Success ? title.Groups[1].Value : TagPattern().Replace(trimmed, " ");
+                return new ParsedError(Clean(WebUtility.HtmlDecode(text)), null, []);
+            }
 
-        return new ParsedError(Clean(trimmed), null, []);
+            return new ParsedError(Clean(trimmed), null, []);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return new ParsedError("(unreadable error body)", null, []);
+        }
     }
 
     private static ParsedError FromJson(JsonElement root)

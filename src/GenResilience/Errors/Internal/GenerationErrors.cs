@@ -16,7 +16,9 @@ internal static class GenerationErrors
             CultureInfo.InvariantCulture,
             $"{request.Target}: {which} rejected by the service and {(keyCount == 1 ? "is" : "are")} quarantined, so the request was not sent. " +
             $"Fix {keysSetting}; a rejected key is tried again after {Setting(request, "RejectedKeyCooldown")} ({Durations.Format(request.Options.RejectedKeyCooldown)}) or when the options change.");
-        return new GenerationException(GenerationErrorKind.Unauthorized, request.Provider, message)
+        // Bytez answers 402 for a key whose credits are spent: that is what the user needs to hear.
+        GenerationErrorKind kind = request.LastStatusCode == 402 ? GenerationErrorKind.InsufficientCredits : GenerationErrorKind.Unauthorized;
+        return new GenerationException(kind, request.Provider, message)
         {
             Operation = request.Operation,
             StatusCode = request.LastStatusCode,
@@ -40,9 +42,9 @@ internal static class GenerationErrors
         };
     }
 
-    public static GenerationException TimedOut(RequestState request, Exception inner)
+    public static GenerationException TimedOut(RequestState request, Polly.Timeout.TimeoutRejectedException inner)
     {
-        bool eachAttempt = request.LastOutcome == AttemptOutcome.AttemptTimeout;
+        bool eachAttempt = request.TotalTimeout is not { } total || inner.Timeout != total;
         string what = eachAttempt
             ? string.Create(CultureInfo.InvariantCulture, $"the last attempt took longer than the attempt timeout after {request.Attempts} {(request.Attempts == 1 ? "attempt" : "attempts")}")
             : string.Create(CultureInfo.InvariantCulture, $"the total timeout of {Durations.Format(request.TotalTimeout ?? TimeSpan.Zero)} passed after {request.Attempts} {(request.Attempts == 1 ? "attempt" : "attempts")}");

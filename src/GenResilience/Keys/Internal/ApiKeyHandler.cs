@@ -66,5 +66,7 @@ internal sealed class ApiKeyHandler : DelegatingHandler
             string value = string.IsNullOrEmpty(lease.Scheme) ? key : lease.Scheme + " " + key;
             request.Headers.TryAddWithoutValidation(lease.HeaderName, value);
         }
+
+        lease.KeySent = true;
     }
 }

@@ -22,5 +22,11 @@ internal sealed class ApiKeyLease
 
     public string? Scheme { get; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether the handler put the key on the wire. A response from another host
+    /// (a CDN download through the same client) says nothing about the key.
+    /// </summary>
+    public bool KeySent { get; set; }
+
     public override string ToString() => Key.Fingerprint;
 }

@@ -25,6 +25,7 @@ internal static class EnvironmentApiKeys
             if (keys.Count > 0)
             {
                 options.Bytez ??= new BytezClientOptions();
+                options.Bytez.ApiKeys ??= [];
                 foreach (string key in keys)
                 {
                     options.Bytez.ApiKeys.Add(key);
@@ -35,6 +36,7 @@ internal static class EnvironmentApiKeys
         if (options.UseApi is not { ApiKeys.Count: > 0 } && Read("USEAPI_API_TOKEN", configuration) is { } token)
         {
             options.UseApi ??= new UseApiClientOptions();
+            options.UseApi.ApiKeys ??= [];
             options.UseApi.ApiKeys.Add(token);
         }
     }

@@ -24,7 +24,9 @@ internal sealed class GenerationClientsOptionsCustomValidator : IValidateOptions
 
             if (settings.ApiKeys is { Count: 0 })
             {
-                failures.Add($"{setting}ApiKeys is empty; set at least one key in it or in {provider.KeysFromEnvironment}.");
+                failures.Add(provider.KeysFromEnvironment is null
+                    ? $"{setting}ApiKeys is empty; set at least one key."
+                    : $"{setting}ApiKeys is empty; set at least one key in it or in {provider.KeysFromEnvironment}.");
             }
 
             if (settings.BaseAddress is null)

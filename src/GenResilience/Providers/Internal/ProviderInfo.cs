@@ -8,25 +8,28 @@ namespace GenResilience.Providers.Internal;
 internal sealed record ProviderInfo(
     string Name,
     string ClientName,
-    string KeysFromEnvironment,
+    string? KeysFromEnvironment,
     Func<GenerationClientsOptions, GenerationProviderOptions?> Select)
 {
     public static IReadOnlyList<ProviderInfo> All { get; } =
     [
         new("UseApi", GenerationHttpClientNames.UseApi, "the USEAPI_API_TOKEN environment variable", o => o.UseApi),
         new("Bytez", GenerationHttpClientNames.Bytez, "the BYTEZ_API_KEY_1, BYTEZ_API_KEY_2, ... environment variables", o => o.Bytez),
-        new("Velro", GenerationHttpClientNames.Velro, "options.Velro.ApiKeys", o => o.Velro),
+        new("Velro", GenerationHttpClientNames.Velro, null, o => o.Velro),
     ];
 
     public string SettingFormat => GenerationClientsOptions.SectionName + ":" + Name + ":{0}";
 
-    public string KeysSetting => $"{GenerationClientsOptions.SectionName}:{Name}:ApiKeys (or {KeysFromEnvironment})";
+    public string KeysSetting => KeysFromEnvironment is null
+        ? $"{GenerationClientsOptions.SectionName}:{Name}:ApiKeys"
+        : $"{GenerationClientsOptions.SectionName}:{Name}:ApiKeys (or {KeysFromEnvironment})";
 
     public GenerationProviderOptions GetOptions(IServiceProvider services)
     {
         GenerationClientsOptions all = ((IOptionsMonitor<GenerationClientsOptions>)services.GetService(typeof(IOptionsMonitor<GenerationClientsOptions>))!).CurrentValue;
         return Select(all) ?? throw new InvalidOperationException(
             $"The {Name} client is not configured. Add a '{GenerationClientsOptions.SectionName}:{Name}' configuration section, " +
-            $"set {KeysFromEnvironment}, or set options.{Name} in AddGenerationClients(options => ...).");
+            (KeysFromEnvironment is null ? string.Empty : $"set {KeysFromEnvironment}, ") +
+            $"or set options.{Name} in AddGenerationClients(options => ...).");
     }
 }

@@ -101,6 +101,13 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
             return Outcome.FromException<HttpResponseMessage>(e);
         }
 
+        // No key went out (another host): a 401 or 429 there is that host's answer, final, and no news about the key.
+        bool keyInPlay = lease.Key.Value is null || lease.KeySent;
+        if (!keyInPlay && kind is GenerationOutcomeKind.KeyRejected or GenerationOutcomeKind.RateLimited)
+        {
+            kind = GenerationOutcomeKind.Failure;
+        }
+
         int status = (int)response.StatusCode;
         TimeSpan? retryAfter = kind == GenerationOutcomeKind.RateLimited
             ? RetryAfterHeader.Read(response, _client.TimeProvider.GetUtcNow())
@@ -116,7 +123,11 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
             _ => AttemptOutcome.Failure,
         };
 
-        _client.Pool.Report(lease, kind, status, retryAfter, request);
+        if (keyInPlay)
+        {
+            _client.Pool.Report(lease, kind, status, retryAfter, request);
+        }
+
         _client.Metrics.Attempt(_client.Provider, MetricName(request.LastOutcome));
         return outcome;
     }
