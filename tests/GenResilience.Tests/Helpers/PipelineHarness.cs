@@ -54,6 +54,26 @@ public sealed class PipelineHarness : IDisposable
         return request;
     }
 
+    /// <summary>
+    /// Steps the clock through each wait in turn, checking that no request goes out before a wait ends and that
+    /// the next one goes out as soon as it does.
+    /// </summary>
+    public async Task StepThroughWaitsAsync(params int[] seconds)
+    {
+        int expected = Simulator.Requests.Count;
+        foreach (TimeSpan wait in seconds.Select(s => TimeSpan.FromSeconds(s)))
+        {
+            await Time.WaitForTimerAsync(wait);
+            Assert.Equal(expected, Simulator.Requests.Count);
+
+            Time.Advance(wait - TimeSpan.FromMilliseconds(1));
+            Assert.Equal(expected, Simulator.Requests.Count);
+
+            Time.Advance(TimeSpan.FromMilliseconds(1));
+            await Simulator.WaitForRequestsAsync(++expected);
+        }
+    }
+
     /// <summary>All captured log lines, formatted, for "no secret anywhere" checks.</summary>
     public IReadOnlyList<string> LogLines => [.. Logs.GetSnapshot().Select(r => $"{r.Level} {r.Category} {r.Id.Name}: {r.Message} {r.Exception}")];
 
