@@ -21,7 +21,19 @@ internal static partial class ErrorBodyParser
             return ParsedError.Empty;
         }
 
-        string trimmed = body.Trim();
+        try
+        {
+            return ParseText(body.Trim(), mediaType);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // Every path cleans its text with a regex; a pathological body must not break the error it explains.
+            return new ParsedError("(unreadable error body)", null, []);
+        }
+    }
+
+    private static ParsedError ParseText(string trimmed, string? mediaType)
+    {
         if (trimmed[0] is '{' or '[')
         {
             try
@@ -35,21 +47,14 @@ internal static partial class ErrorBodyParser
             }
         }
 
-        try
+        if (mediaType?.Contains("html", StringComparison.OrdinalIgnoreCase) == true || trimmed.StartsWith('<'))
         {
-            if (mediaType?.Contains("html", StringComparison.OrdinalIgnoreCase) == true || trimmed.StartsWith('<'))
-            {
-                Match title = TitlePattern().Match(trimmed);
-                string text = title.Success ? title.Groups[1].Value : TagPattern().Replace(trimmed, " ");
-                return new ParsedError(Clean(WebUtility.HtmlDecode(text)), null, []);
-            }
+            Match title = TitlePattern().Match(trimmed);
+            string text = title.Success ? title.Groups[1].Value : TagPattern().Replace(trimmed, " ");
+            return new ParsedError(Clean(WebUtility.HtmlDecode(text)), null, []);
+        }
 
-            return new ParsedError(Clean(trimmed), null, []);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return new ParsedError("(unreadable error body)", null, []);
-        }
+        return new ParsedError(Clean(trimmed), null, []);
     }
 
     private static ParsedError FromJson(JsonElement root)
