@@ -128,7 +128,8 @@ public class PipelineCompositionTests
                 return kind;
             }
 
-            await response.Content.LoadIntoBufferAsync(cancellationToken);
+            // ReadAsStringAsync buffers the body (LoadIntoBufferAsync), so the caller can still read it;
+            // unlike LoadIntoBufferAsync(CancellationToken), it takes the token on .NET 8 as well.
             using JsonDocument body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
             return body.RootElement.TryGetProperty("error", out JsonElement error) && error.GetString() is { } text && text.StartsWith("429", StringComparison.Ordinal)
                 ? GenerationOutcomeKind.RateLimited
