@@ -30,6 +30,8 @@ public sealed class ProviderSimulator : IDisposable
     private readonly List<SimulatedRequest> _requests = [];
     private readonly string _apiKeyHeaderName;
     private TaskCompletionSource _received = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private KeyRateLimit? _rateLimit;
+    private int _rateLimited;
 
     private ProviderSimulator(string apiKeyHeaderName)
     {
@@ -50,6 +52,46 @@ public sealed class ProviderSimulator : IDisposable
     /// <summary>Gets or sets the answer to a request that no route matches.</summary>
     /// <value>A 404 with <c>{"error":"Not found","code":404}</c>.</value>
     public SimulatedResponse Unmatched { get; set; } = SimulatedResponse.Json(404, "{\"error\":\"Not found\",\"code\":404}");
+
+    /// <summary>
+    /// Gets or sets the clock that stamps <see cref="SimulatedRequest.ReceivedAt"/> and drives
+    /// <see cref="LimitRatePerKey"/>: the test's <c>FakeTimeProvider</c>, or the system clock.
+    /// </summary>
+    /// <value>The default is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>Gets how many requests the per-key rate limit (<see cref="LimitRatePerKey"/>) answered with 429.</summary>
+    public int RateLimitedCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _rateLimited;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Limits every API key to <paramref name="requestsPerSecond"/>, the way a provider's plan does: a token bucket per key
+    /// that holds <paramref name="burst"/> requests, and beyond it a 429 with <c>Retry-After</c> before any route is consulted.
+    /// Time comes from <see cref="Clock"/>.
+    /// </summary>
+    /// <param name="requestsPerSecond">The rate each key is admitted at; more than zero.</param>
+    /// <param name="burst">How many requests a key may send at once; at least one.</param>
+    /// <param name="retryAfter">The <c>Retry-After</c> of the 429s, in whole seconds; one second by default.</param>
+    /// <returns>This simulator.</returns>
+    public ProviderSimulator LimitRatePerKey(double requestsPerSecond, int burst = 1, TimeSpan? retryAfter = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(requestsPerSecond, 0);
+        ArgumentOutOfRangeException.ThrowIfLessThan(burst, 1);
+        lock (_gate)
+        {
+            _rateLimit = new KeyRateLimit(requestsPerSecond, burst, SimulatedResponse.RateLimited(retryAfter ?? TimeSpan.FromSeconds(1)));
+        }
+
+        return this;
+    }
 
     /// <summary>Gets every request received so far, in order.</summary>
     public IReadOnlyList<SimulatedRequest> Requests
@@ -165,10 +207,20 @@ public sealed class ProviderSimulator : IDisposable
         TaskCompletionSource received;
         lock (_gate)
         {
-            SimulatorRoute? route = _routes.FirstOrDefault(r => r.ApiKey is not null && r.Matches(request.Method, request.Path, apiKey))
-                ?? _routes.FirstOrDefault(r => r.ApiKey is null && r.Matches(request.Method, request.Path, apiKey));
-            answer = route?.Next() ?? Unmatched;
-            _requests.Add(new SimulatedRequest(_requests.Count + 1, request.Method, request.Path, request.RawQuery ?? string.Empty, headers, body, apiKey, answer));
+            DateTimeOffset now = Clock.GetUtcNow();
+            if (_rateLimit is { } limit && !limit.TryTake(apiKey ?? string.Empty, now))
+            {
+                answer = limit.Refusal;
+                _rateLimited++;
+            }
+            else
+            {
+                SimulatorRoute? route = _routes.FirstOrDefault(r => r.ApiKey is not null && r.Matches(request.Method, request.Path, apiKey))
+                    ?? _routes.FirstOrDefault(r => r.ApiKey is null && r.Matches(request.Method, request.Path, apiKey));
+                answer = route?.Next() ?? Unmatched;
+            }
+
+            _requests.Add(new SimulatedRequest(_requests.Count + 1, request.Method, request.Path, request.RawQuery ?? string.Empty, headers, body, apiKey, answer, now));
             received = _received;
             _received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
@@ -198,5 +250,22 @@ public sealed class ProviderSimulator : IDisposable
     {
         int space = value.IndexOf(' ', StringComparison.Ordinal);
         return space > 0 && value[..space] is "Bearer" or "Key" or "Token" ? value[(space + 1)..].Trim() : value.Trim();
+    }
+
+    /// <summary>A token bucket per key; guarded by the simulator's lock.</summary>
+    private sealed class KeyRateLimit(double rate, int burst, SimulatedResponse refusal)
+    {
+        private readonly Dictionary<string, (double Tokens, DateTimeOffset At)> _buckets = new(StringComparer.Ordinal);
+
+        public SimulatedResponse Refusal { get; } = refusal;
+
+        public bool TryTake(string key, DateTimeOffset now)
+        {
+            (double tokens, DateTimeOffset at) = _buckets.TryGetValue(key, out var bucket) ? bucket : (burst, now);
+            tokens = Math.Min(burst, tokens + (Math.Max(0, (now - at).TotalSeconds) * rate));
+            bool admitted = tokens >= 1 - 1e-9;
+            _buckets[key] = (admitted ? tokens - 1 : tokens, now);
+            return admitted;
+        }
     }
 }

@@ -7,7 +7,7 @@ namespace GenResilience.Testing;
 /// </summary>
 public sealed class SimulatedRequest
 {
-    internal SimulatedRequest(int sequence, string method, string path, string query, IReadOnlyDictionary<string, string> headers, byte[] body, string? apiKey, SimulatedResponse response)
+    internal SimulatedRequest(int sequence, string method, string path, string query, IReadOnlyDictionary<string, string> headers, byte[] body, string? apiKey, SimulatedResponse response, DateTimeOffset receivedAt)
     {
         Sequence = sequence;
         Method = method;
@@ -17,6 +17,7 @@ public sealed class SimulatedRequest
         Body = body;
         ApiKey = apiKey;
         Response = response;
+        ReceivedAt = receivedAt;
     }
 
     /// <summary>Gets the position of this request among all the simulator received, from 1.</summary>
@@ -42,6 +43,9 @@ public sealed class SimulatedRequest
 
     /// <summary>Gets the key the request carried (from <c>Authorization: Bearer|Key &lt;key&gt;</c>, a bare <c>Authorization</c>, or the simulator's key header), or <see langword="null"/>.</summary>
     public string? ApiKey { get; }
+
+    /// <summary>Gets when the request arrived, on the simulator's <see cref="ProviderSimulator.Clock"/>.</summary>
+    public DateTimeOffset ReceivedAt { get; }
 
     /// <summary>Gets the answer the simulator gave.</summary>
     public SimulatedResponse Response { get; }

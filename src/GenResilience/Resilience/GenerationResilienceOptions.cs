@@ -89,6 +89,38 @@ public class GenerationResilienceOptions
     public int MaxRateLimitRetries { get; set; } = GenerationResilienceConstants.DefaultMaxRateLimitRetries;
 
     /// <summary>
+    /// Gets or sets the most requests per second that one API key may send, when the provider's plan states it.
+    /// Every key then gets a token bucket: requests beyond the rate wait in arrival order (each can be cancelled,
+    /// and a wait that would overrun the total timeout fails at once with <see cref="GenerationErrorKind.RateLimited"/>),
+    /// so the client stays inside the plan and receives no 429 at all.
+    /// </summary>
+    /// <remarks>
+    /// With <see langword="null"/> each key's rate is learned from the 429s it meets: until its first 429 a key sends
+    /// freely; after it, nothing leaves during the cooldown, one trial request leaves when it ends, and once the trial
+    /// has answered the other waiters follow at the rate the provider was seen to admit, which then grows back while
+    /// requests succeed (like the AWS SDKs' adaptive retry mode).
+    /// </remarks>
+    /// <value>The default is <see langword="null"/>: the rate is learned.</value>
+    [Range(0.001, 100_000)]
+    public double? RequestsPerSecondPerKey { get; set; }
+
+    /// <summary>
+    /// Gets or sets a factory for a cheap authenticated request (an account or "me" endpoint, such as
+    /// <c>GET /v2/account</c>) that verifies a key before its first real use, and again after a quarantine ends.
+    /// However many requests start at once, each key is checked once: a revoked key costs exactly one cheap request
+    /// and no real one, and a healthy key one cheap request in its lifetime.
+    /// </summary>
+    /// <remarks>
+    /// The request goes through the same handlers as a real attempt, with the key to check; a relative address is
+    /// resolved against the client's <see cref="HttpClient.BaseAddress"/>. Its answer is read by
+    /// <see cref="Classifier"/>: a rejected key is quarantined; a success, a 429, a server error or no answer leaves
+    /// the key in use. Without a check, a revoked key costs one failed round trip for each request that was already
+    /// sent with it when its first rejection came back (at most one per request in flight).
+    /// </remarks>
+    /// <value>The default is <see langword="null"/>: keys are not checked in advance.</value>
+    public Func<HttpRequestMessage>? KeyCheck { get; set; }
+
+    /// <summary>
     /// Gets or sets the TCP (and TLS) connect timeout of the primary <see cref="System.Net.Http.SocketsHttpHandler"/>.
     /// </summary>
     /// <value>The default is 15 seconds.</value>

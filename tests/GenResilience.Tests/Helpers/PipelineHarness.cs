@@ -1,3 +1,4 @@
+using GenResilience.Resilience.Internal;
 using GenResilience.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -74,6 +75,49 @@ public sealed class PipelineHarness : IDisposable
         }
     }
 
+    /// <summary>Gets how many requests the client's keys have admitted that have not ended yet.</summary>
+    public int InFlight
+        => Services.GetRequiredService<GenerationClientRegistry>().Find(ClientName) is { } client
+            ? client.Pool.Slots.Sum(s => s.Admission.InFlight)
+            : 0;
+
+    /// <summary>
+    /// Runs the fake clock until <paramref name="until"/> completes, like a discrete-event simulation: wait until no
+    /// admitted request is still being answered (on the loopback server, real milliseconds), then jump to the next
+    /// pending timer due within <paramref name="horizon"/>, 30 s by default (attempt timeouts, 60 s, never fire).
+    /// </summary>
+    public async Task RunUntilAsync(Task until, TimeSpan? horizon = null)
+    {
+        TimeSpan within = horizon ?? TimeSpan.FromSeconds(30);
+        using var safety = new CancellationTokenSource(TaskExtensions.Safety);
+        while (!until.IsCompleted)
+        {
+            safety.Token.ThrowIfCancellationRequested();
+            while (InFlight > 0 && !until.IsCompleted)
+            {
+                await Task.Delay(1, safety.Token);
+            }
+
+            // Let the continuations of what just ended (a retry joining the queue) run before the clock moves.
+            await Task.Delay(1, safety.Token);
+            if (until.IsCompleted)
+            {
+                break;
+            }
+
+            if (Time.NextDue(within) is { } next)
+            {
+                Time.Advance(next);
+            }
+            else
+            {
+                await Task.WhenAny(until, Time.Changed).WaitAsync(safety.Token);
+            }
+        }
+
+        await until;
+    }
+
     /// <summary>All captured log lines, formatted, for "no secret anywhere" checks.</summary>
     public IReadOnlyList<string> LogLines => [.. Logs.GetSnapshot().Select(r => $"{r.Level} {r.Category} {r.Id.Name}: {r.Message} {r.Exception}")];
 
@@ -83,7 +127,24 @@ public sealed class PipelineHarness : IDisposable
     public void Dispose()
     {
         Client.Dispose();
-        Services.Dispose();
+
+        // Polly waits for a pipeline's executions to end before disposing it, polling on the pipeline's clock: keep
+        // the fake clock moving until they have, or a test that left requests waiting would hang here.
+        using (var disposed = new CancellationTokenSource())
+        {
+            Task clock = Task.Run(async () =>
+            {
+                while (!disposed.IsCancellationRequested)
+                {
+                    Time.Advance(TimeSpan.FromSeconds(1));
+                    await Task.Delay(1);
+                }
+            });
+            Services.Dispose();
+            disposed.Cancel();
+            clock.Wait();
+        }
+
         Simulator.Dispose();
     }
 }

@@ -31,9 +31,42 @@ public sealed class TrackingTimeProvider : FakeTimeProvider
         }
     }
 
+    /// <summary>Gets a task that completes the next time a timer is created, changed, fired or disposed.</summary>
+    public Task Changed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _changed.Task;
+            }
+        }
+    }
+
+    /// <summary>Gets how long until the earliest pending timer fires, if one fires within <paramref name="horizon"/>.</summary>
+    public TimeSpan? NextDue(TimeSpan horizon)
+    {
+        DateTimeOffset now = GetUtcNow();
+        lock (_gate)
+        {
+            TimeSpan? next = null;
+            foreach (TrackedTimer timer in _timers.Where(t => t.Pending))
+            {
+                TimeSpan due = timer.DueAt - now;
+                due = due < TimeSpan.Zero ? TimeSpan.Zero : due;
+                if (due <= horizon && (next is null || due < next))
+                {
+                    next = due;
+                }
+            }
+
+            return next;
+        }
+    }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        var tracked = new TrackedTimer(this, dueTime);
+        var tracked = new TrackedTimer(this, dueTime, GetUtcNow() + dueTime);
         tracked.Inner = base.CreateTimer(
             s =>
             {
@@ -104,7 +137,7 @@ public sealed class TrackingTimeProvider : FakeTimeProvider
         previous.TrySetResult();
     }
 
-    private sealed class TrackedTimer(TrackingTimeProvider owner, TimeSpan dueTime) : ITimer
+    private sealed class TrackedTimer(TrackingTimeProvider owner, TimeSpan dueTime, DateTimeOffset dueAt) : ITimer
     {
         private bool _fired;
         private bool _disposed;
@@ -112,6 +145,8 @@ public sealed class TrackingTimeProvider : FakeTimeProvider
         public ITimer Inner { get; set; } = null!;
 
         public TimeSpan DueTime { get; private set; } = dueTime;
+
+        public DateTimeOffset DueAt { get; private set; } = dueAt;
 
         public bool Pending => !_fired && !_disposed && DueTime != Timeout.InfiniteTimeSpan;
 
@@ -121,6 +156,10 @@ public sealed class TrackingTimeProvider : FakeTimeProvider
             {
                 _fired = true;
             }
+            else
+            {
+                DueAt = owner.GetUtcNow() + period;
+            }
 
             owner.Signal();
         }
@@ -128,6 +167,7 @@ public sealed class TrackingTimeProvider : FakeTimeProvider
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
             DueTime = dueTime;
+            DueAt = owner.GetUtcNow() + dueTime;
             _fired = false;
             bool changed = Inner.Change(dueTime, period);
             owner.Signal();

@@ -17,6 +17,7 @@ internal sealed class GenerationMetrics
     private readonly Counter<long> _keyRotations;
     private readonly Counter<long> _rateLimitWaits;
     private readonly Histogram<double> _rateLimitWaitDuration;
+    private readonly Counter<long> _keyChecks;
 
     public GenerationMetrics(IMeterFactory meterFactory)
     {
@@ -24,8 +25,9 @@ internal sealed class GenerationMetrics
         _attempts = meter.CreateCounter<long>("genresilience.client.attempts", "{attempt}", "HTTP attempts sent, by outcome.");
         _retries = meter.CreateCounter<long>("genresilience.client.retries", "{retry}", "Retries, by reason.");
         _keyRotations = meter.CreateCounter<long>("genresilience.client.key_rotations", "{rotation}", "API keys taken out of use (rejected or cooling down after a 429).");
-        _rateLimitWaits = meter.CreateCounter<long>("genresilience.client.rate_limit.waits", "{wait}", "Requests that waited for a 429 cooldown before sending.");
-        _rateLimitWaitDuration = meter.CreateHistogram<double>("genresilience.client.rate_limit.wait.duration", "s", "How long requests waited for a 429 cooldown.");
+        _rateLimitWaits = meter.CreateCounter<long>("genresilience.client.rate_limit.waits", "{wait}", "Requests that waited for a 429 cooldown or the key's pace before sending.");
+        _rateLimitWaitDuration = meter.CreateHistogram<double>("genresilience.client.rate_limit.wait.duration", "s", "How long requests waited for a 429 cooldown or the key's pace.");
+        _keyChecks = meter.CreateCounter<long>("genresilience.client.key_checks", "{check}", "Key checks sent (GenerationResilienceOptions.KeyCheck), by result: valid, rejected, inconclusive.");
     }
 
     public void Attempt(string provider, string outcome)
@@ -42,4 +44,7 @@ internal sealed class GenerationMetrics
         _rateLimitWaits.Add(1, new KeyValuePair<string, object?>(ProviderTag, provider));
         _rateLimitWaitDuration.Record(wait.TotalSeconds, new KeyValuePair<string, object?>(ProviderTag, provider));
     }
+
+    public void KeyCheck(string provider, string result)
+        => _keyChecks.Add(1, new(ProviderTag, provider), new(OutcomeTag, result));
 }

@@ -42,4 +42,16 @@ internal static partial class Log
     [LoggerMessage(EventId = 9, EventName = "KeyNotSentToForeignHost", Level = LogLevel.Debug,
         Message = "{Provider}: no API key sent to {Host}, which is not the client's BaseAddress host")]
     public static partial void KeyNotSentToForeignHost(ILogger logger, string provider, string host);
+
+    [LoggerMessage(EventId = 10, EventName = "WaitingForPace", Level = LogLevel.Debug,
+        Message = "{Target}: waiting {Delay} in line for API key {KeyFingerprint}, paced at {Rate:0.##} requests/s")]
+    public static partial void WaitingForPace(ILogger logger, string target, string keyFingerprint, LogDuration delay, double rate);
+
+    [LoggerMessage(EventId = 11, EventName = "KeyCheckPassed", Level = LogLevel.Information,
+        Message = "{Target}: API key {KeyFingerprint} passed its key check")]
+    public static partial void KeyCheckPassed(ILogger logger, string target, string keyFingerprint);
+
+    [LoggerMessage(EventId = 12, EventName = "KeyCheckInconclusive", Level = LogLevel.Information,
+        Message = "{Target}: the key check of API key {KeyFingerprint} was inconclusive ({Reason}); the key stays in use")]
+    public static partial void KeyCheckInconclusive(ILogger logger, string target, string keyFingerprint, string reason);
 }

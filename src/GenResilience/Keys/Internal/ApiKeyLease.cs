@@ -1,21 +1,32 @@
 namespace GenResilience.Keys.Internal;
 
 /// <summary>
-/// The key chosen for one attempt, with what the <see cref="ApiKeyHandler"/> needs to stamp it.
+/// The key chosen for one attempt, with what the <see cref="ApiKeyHandler"/> needs to stamp it and what the pool
+/// needs to learn from the answer.
 /// </summary>
 internal sealed class ApiKeyLease
 {
-    public ApiKeyLease(ApiKey key, DateTimeOffset acquiredAt, string headerName, string? scheme)
+    public ApiKeyLease(KeySlot slot, int keySetVersion, AdmissionTicket ticket, DateTimeOffset acquiredAt, string headerName, string? scheme)
     {
-        Key = key;
+        Slot = slot;
+        KeySetVersion = keySetVersion;
+        Ticket = ticket;
         AcquiredAt = acquiredAt;
         HeaderName = headerName;
         Scheme = scheme;
     }
 
-    public ApiKey Key { get; }
+    public KeySlot Slot { get; }
 
-    /// <summary>When the attempt started; a 429 on an attempt that started before the key's last 429 is the same burst.</summary>
+    public ApiKey Key => Slot.Key;
+
+    /// <summary>Gets the version of the key set the key was taken from; news from an older set is stale after a reload.</summary>
+    public int KeySetVersion { get; }
+
+    /// <summary>Gets how the key's admission let this attempt go: its 429 epoch and whether it is the trial.</summary>
+    public AdmissionTicket Ticket { get; }
+
+    /// <summary>Gets when the attempt was admitted; a 429 on an attempt that started before the key's last 429 is the same burst.</summary>
     public DateTimeOffset AcquiredAt { get; }
 
     public string HeaderName { get; }

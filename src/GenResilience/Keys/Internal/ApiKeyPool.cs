@@ -1,13 +1,13 @@
 using GenResilience.Diagnostics.Internal;
 using GenResilience.Errors.Internal;
 using GenResilience.Resilience.Internal;
-using Microsoft.Extensions.Logging;
 
 namespace GenResilience.Keys.Internal;
 
 /// <summary>
 /// The single source of truth for the keys of one client, shared by all of its requests: which key the next
-/// attempt uses, which keys are quarantined after a rejection and which are cooling down after a 429.
+/// attempt uses (round-robin over the usable keys only), which keys are quarantined after a rejection, and, through
+/// each key's <see cref="KeyAdmission"/>, when a request may send after a 429.
 /// A request never gets a key the pool already knows is bad, so a revoked key costs one round trip in total.
 /// </summary>
 internal sealed class ApiKeyPool
@@ -15,8 +15,8 @@ internal sealed class ApiKeyPool
     private readonly GenerationClientContext _client;
     private readonly IApiKeyStateStore _store;
     private readonly object _gate = new();
-    private GenerationResilienceOptions? _optionsInUse;
-    private ApiKey[] _keys = [];
+    private readonly Dictionary<string, KeySlot> _slotsById = new(StringComparer.Ordinal);
+    private KeySet? _set;
     private int _next = -1;
 
     public ApiKeyPool(GenerationClientContext client, IApiKeyStateStore store)
@@ -26,86 +26,277 @@ internal sealed class ApiKeyPool
     }
 
     /// <summary>
-    /// Takes the key for the next attempt: a key that is neither quarantined nor cooling down, in round-robin order.
-    /// When every usable key is cooling down, waits for the first cooldown to end, unless that would overrun the
-    /// request's total timeout. Throws <see cref="GenerationException"/> when every key is quarantined.
+    /// Takes the key for the next attempt: the next usable key in round-robin order that can send now; when none can,
+    /// waits in line at the key that will admit it first, unless that would overrun the request's total timeout.
+    /// With a key check, a key's first use waits for one shared check of that key.
+    /// Throws <see cref="GenerationException"/> when every key is quarantined or the wait is too long.
     /// </summary>
-    public async ValueTask<ApiKeyLease> AcquireAsync(RequestState request, CancellationToken cancellationToken)
+    public async ValueTask<ApiKeyLease> AcquireAsync(RequestState request, IKeyCheckSender? checker, CancellationToken cancellationToken)
     {
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            GenerationResilienceOptions options = _client.Options;
-            ApiKey[] keys = CurrentKeys(options);
+            KeySet set = CurrentKeys(_client.Options);
+            KeySlot[] slots = set.Slots;
             DateTimeOffset now = _client.TimeProvider.GetUtcNow();
 
-            int start = (int)((uint)Interlocked.Increment(ref _next) % (uint)keys.Length);
-            DateTimeOffset firstFree = DateTimeOffset.MaxValue;
             int usable = 0;
-            for (int i = 0; i < keys.Length; i++)
+            foreach (KeySlot slot in slots)
             {
-                ApiKey key = keys[(start + i) % keys.Length];
-                ApiKeyState state = _store.Get(key.Id);
-                if (state.QuarantinedUntil > now)
-                {
-                    continue;
-                }
-
-                usable++;
-                if (state.CoolingUntil <= now)
-                {
-                    return new ApiKeyLease(key, now, options.ApiKeyHeaderName, options.ApiKeyScheme);
-                }
-
-                firstFree = state.CoolingUntil < firstFree ? state.CoolingUntil : firstFree;
+                usable += IsUsable(slot, now) ? 1 : 0;
             }
 
             if (usable == 0)
             {
-                Log.AllKeysRejected(_client.Logger, request.Target, keys.Length, _client.KeysSetting);
-                throw GenerationErrors.AllKeysRejected(request, keys.Length, _client.KeysSetting);
+                Log.AllKeysRejected(_client.Logger, request.Target, slots.Length, _client.KeysSetting);
+                throw GenerationErrors.AllKeysRejected(request, slots.Length, _client.KeysSetting);
             }
 
-            TimeSpan wait = firstFree - now;
-            if (request.Deadline is { } deadline && firstFree > deadline)
+            // Round-robin over the usable keys only: the key after the last one handed out that is not quarantined,
+            // so with A, B, C and B out, A and C take turns.
+            int first = NextUsable(slots, now);
+
+            KeySlot? best = null;
+            DateTimeOffset bestAt = DateTimeOffset.MaxValue;
+            KeySlot? toCheck = null;
+            for (int n = 0; n < slots.Length; n++)
             {
-                TimeSpan remaining = deadline > now ? deadline - now : TimeSpan.Zero;
-                Log.RateLimitWaitTooLong(_client.Logger, request.Target, new LogDuration(wait), new LogDuration(remaining));
-                throw GenerationErrors.RateLimitWaitTooLong(request, wait, remaining);
+                KeySlot slot = slots[(first + n) % slots.Length];
+                if (!IsUsable(slot, now))
+                {
+                    continue;
+                }
+
+                if (checker is not null && !slot.Verified && slot.Key.Value is not null)
+                {
+                    toCheck = slot;
+                    break;
+                }
+
+                if (slot.Admission.TryAdmit(now, out AdmissionTicket ticket))
+                {
+                    return Lease(slot, set, ticket, now);
+                }
+
+                DateTimeOffset at = slot.Admission.EstimateAdmission(now);
+                if (at < bestAt)
+                {
+                    best = slot;
+                    bestAt = at;
+                }
             }
 
-            Log.WaitingForRateLimit(_client.Logger, request.Target, new LogDuration(wait));
-            _client.Metrics.RateLimitWait(_client.Provider, wait);
-            await Task.Delay(wait, _client.TimeProvider, cancellationToken).ConfigureAwait(false);
+            if (toCheck is not null)
+            {
+                await VerifyAsync(toCheck, set, request, checker!, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            // Every usable key is cooling down or pacing: wait in line at the one that admits soonest.
+            ApiKeyLease? lease = await WaitAsync(best!, bestAt, set, request, now, cancellationToken).ConfigureAwait(false);
+            if (lease is not null)
+            {
+                return lease;
+            }
         }
     }
 
+    /// <summary>Gets the admissions of the keys in force; for tests and diagnostics.</summary>
+    internal IReadOnlyList<KeySlot> Slots => CurrentKeys(_client.Options).Slots;
+
     /// <summary>
-    /// Records what an attempt with <paramref name="lease"/> taught about its key.
+    /// Records what an attempt with <paramref name="lease"/> came to: <paramref name="outcome"/> is
+    /// <see langword="null"/> when no answer came (network error, timeout, cancellation). Call once per lease.
     /// </summary>
-    public void Report(ApiKeyLease lease, GenerationOutcomeKind outcome, int statusCode, TimeSpan? retryAfter, RequestState request)
+    public void Complete(ApiKeyLease lease, GenerationOutcomeKind? outcome, int statusCode, TimeSpan? retryAfter, RequestState request)
     {
-        ApiKey key = lease.Key;
+        KeySlot slot = lease.Slot;
+        DateTimeOffset now = _client.TimeProvider.GetUtcNow();
         switch (outcome)
         {
+            case GenerationOutcomeKind.RateLimited:
+                slot.Admission.OnRateLimited(lease.Ticket, RecordRateLimit(lease, retryAfter, request, now), now);
+                return;
+
             case GenerationOutcomeKind.Success:
-                _store.RecordSuccess(key.Id);
+                _store.RecordSuccess(slot.Key.Id, lease.AcquiredAt);
+                break;
+
+            case GenerationOutcomeKind.KeyRejected when slot.Key.Value is not null:
+                // A rejection of a key set that a reload has since replaced says nothing about the keys in force.
+                if (lease.KeySetVersion == Volatile.Read(ref _set)?.Version)
+                {
+                    Quarantine(slot, statusCode, request, now);
+                }
+
+                break;
+        }
+
+        slot.Admission.OnCompleted(lease.Ticket, succeeded: outcome is not null, now);
+    }
+
+    /// <summary>Moves the round-robin cursor to the next usable key after it and returns that key's index.</summary>
+    private int NextUsable(KeySlot[] slots, DateTimeOffset now)
+    {
+        while (true)
+        {
+            int cursor = Volatile.Read(ref _next);
+            int start = (int)((uint)(cursor + 1) % (uint)slots.Length);
+            int index = start;
+            for (int n = 0; n < slots.Length && !IsUsable(slots[index], now); n++)
+            {
+                index = (index + 1) % slots.Length;
+            }
+
+            if (Interlocked.CompareExchange(ref _next, index, cursor) == cursor)
+            {
+                return index;
+            }
+        }
+    }
+
+    private static ApiKeyLease Lease(KeySlot slot, KeySet set, AdmissionTicket ticket, DateTimeOffset now)
+        => new(slot, set.Version, ticket, now, set.Options.ApiKeyHeaderName, set.Options.ApiKeyScheme);
+
+    private bool IsUsable(KeySlot slot, DateTimeOffset now)
+        => slot.Key.Value is null || _store.Get(slot.Key.Id).QuarantinedUntil <= now;
+
+    private async ValueTask<ApiKeyLease?> WaitAsync(
+        KeySlot slot, DateTimeOffset expected, KeySet set, RequestState request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        TimeSpan wait = expected - now;
+        if (wait > TimeSpan.Zero && !(request.Deadline is { } deadline && expected > deadline))
+        {
+            if (slot.Admission.IsCooling(now))
+            {
+                Log.WaitingForRateLimit(_client.Logger, request.Target, new LogDuration(wait));
+            }
+            else
+            {
+                Log.WaitingForPace(_client.Logger, request.Target, slot.Key.Fingerprint, new LogDuration(wait), slot.Admission.Rate ?? 0);
+            }
+        }
+
+        AdmissionTicket ticket = await slot.Admission.WaitAsync(now, request.Deadline, cancellationToken).ConfigureAwait(false);
+        DateTimeOffset admittedAt = _client.TimeProvider.GetUtcNow();
+        switch (ticket.Status)
+        {
+            case AdmissionStatus.Admitted:
+                if (admittedAt > now)
+                {
+                    _client.Metrics.RateLimitWait(_client.Provider, admittedAt - now);
+                }
+
+                return Lease(slot, set, ticket, admittedAt);
+
+            case AdmissionStatus.TooLate:
+                TimeSpan remaining = request.Deadline is { } d && d > admittedAt ? d - admittedAt : TimeSpan.Zero;
+                Log.RateLimitWaitTooLong(_client.Logger, request.Target, new LogDuration(ticket.Wait), new LogDuration(remaining));
+                throw GenerationErrors.RateLimitWaitTooLong(request, ticket.Wait, remaining);
+
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Waits for the one shared check of <paramref name="slot"/>'s key, running it if no request is.</summary>
+    private async Task VerifyAsync(KeySlot slot, KeySet set, RequestState request, IKeyCheckSender checker, CancellationToken cancellationToken)
+    {
+        TaskCompletionSource? mine = null;
+        Task check;
+        lock (slot)
+        {
+            if (slot.Verified)
+            {
+                return;
+            }
+
+            if (slot.Check is null)
+            {
+                mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                slot.Check = mine.Task;
+            }
+
+            check = slot.Check;
+        }
+
+        if (mine is null)
+        {
+            try
+            {
+                await check.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The request running the check gave up or failed; the caller chooses again and may run it itself.
+            }
+
+            return;
+        }
+
+        try
+        {
+            await RunCheckAsync(slot, set, request, checker, cancellationToken).ConfigureAwait(false);
+            mine.SetResult();
+        }
+        catch (Exception e)
+        {
+            mine.SetException(e);
+            throw;
+        }
+        finally
+        {
+            lock (slot)
+            {
+                slot.Check = null;
+            }
+        }
+    }
+
+    private async Task RunCheckAsync(KeySlot slot, KeySet set, RequestState request, IKeyCheckSender checker, CancellationToken cancellationToken)
+    {
+        DateTimeOffset startedAt = _client.TimeProvider.GetUtcNow();
+
+        // Epoch -1: a 429 on the check extends the key's cooldown without counting as a 429 of its requests.
+        var lease = new ApiKeyLease(slot, set.Version, new AdmissionTicket(AdmissionStatus.Admitted, -1, 0, TimeSpan.Zero), startedAt, set.Options.ApiKeyHeaderName, set.Options.ApiKeyScheme);
+        KeyCheckResult result = await checker.SendAsync(lease, cancellationToken).ConfigureAwait(false);
+        DateTimeOffset now = _client.TimeProvider.GetUtcNow();
+        _client.Metrics.KeyCheck(_client.Provider, KeyCheckMetricName(result.Outcome));
+
+        switch (result.Outcome)
+        {
+            case GenerationOutcomeKind.KeyRejected:
+                Quarantine(slot, result.StatusCode ?? 0, request, now);
+                return;
+
+            case GenerationOutcomeKind.Success:
+                Log.KeyCheckPassed(_client.Logger, request.Target, slot.Key.Fingerprint);
                 break;
 
             case GenerationOutcomeKind.RateLimited:
-                RecordRateLimit(lease, retryAfter, request);
+                slot.Admission.OnRateLimited(lease.Ticket, RecordRateLimit(lease, result.RetryAfter, request, now), now);
+                Log.KeyCheckInconclusive(_client.Logger, request.Target, slot.Key.Fingerprint, "rate limited (429)");
                 break;
 
-            case GenerationOutcomeKind.KeyRejected when key.Value is not null:
-                Quarantine(key, statusCode, request);
+            default:
+                Log.KeyCheckInconclusive(_client.Logger, request.Target, slot.Key.Fingerprint, result.StatusCode is { } status ? "status " + status : "no answer");
                 break;
         }
+
+        // Only a rejection disproves a key; anything else lets real requests find out.
+        slot.Verified = true;
     }
 
-    private void RecordRateLimit(ApiKeyLease lease, TimeSpan? retryAfter, RequestState request)
+    private static string KeyCheckMetricName(GenerationOutcomeKind? outcome) => outcome switch
     {
-        GenerationResilienceOptions options = _client.Options;
-        DateTimeOffset now = _client.TimeProvider.GetUtcNow();
+        GenerationOutcomeKind.Success => "valid",
+        GenerationOutcomeKind.KeyRejected => "rejected",
+        _ => "inconclusive",
+    };
+
+    private DateTimeOffset RecordRateLimit(ApiKeyLease lease, TimeSpan? retryAfter, RequestState request, DateTimeOffset now)
+    {
+        GenerationResilienceOptions options = request.Options;
         TimeSpan Cooldown(int count)
         {
             TimeSpan wait = retryAfter ?? options.RateLimitDelay * count;
@@ -118,50 +309,78 @@ internal sealed class ApiKeyPool
             : "Retry-After " + Durations.Format(retryAfter.Value);
         Log.KeyRateLimited(_client.Logger, request.Target, lease.Key.Fingerprint, new LogDuration(state.CoolingUntil - now), source);
         _client.Metrics.KeyRotation(_client.Provider, "rate_limited");
+        return state.CoolingUntil;
     }
 
-    private void Quarantine(ApiKey key, int statusCode, RequestState request)
+    private void Quarantine(KeySlot slot, int statusCode, RequestState request, DateTimeOffset now)
     {
-        GenerationResilienceOptions options = _client.Options;
-        DateTimeOffset now = _client.TimeProvider.GetUtcNow();
-        _store.Quarantine(key.Id, now + options.RejectedKeyCooldown);
+        GenerationResilienceOptions options = request.Options;
+        _store.Quarantine(slot.Key.Id, now + options.RejectedKeyCooldown);
+        slot.Verified = false;
 
-        ApiKey[] keys = CurrentKeys(options);
-        int usable = keys.Count(k => _store.Get(k.Id).QuarantinedUntil <= now);
-        Log.KeyRejected(_client.Logger, request.Target, key.Fingerprint, statusCode, new LogDuration(options.RejectedKeyCooldown), usable, keys.Length);
+        // Requests waiting in this key's line choose another key.
+        slot.Admission.ReleaseAllToRetry();
+
+        KeySlot[] slots = CurrentKeys(_client.Options).Slots;
+        int usable = slots.Count(s => IsUsable(s, now));
+        Log.KeyRejected(_client.Logger, request.Target, slot.Key.Fingerprint, statusCode, new LogDuration(options.RejectedKeyCooldown), usable, slots.Length);
         _client.Metrics.KeyRotation(_client.Provider, "rejected");
     }
 
     /// <summary>
     /// The keys of the options in force. New options (a reload) bring new keys and lift every quarantine:
-    /// whoever changed them may have fixed the problem.
+    /// whoever changed them may have fixed the problem. A key that stays keeps its admission state.
     /// </summary>
-    private ApiKey[] CurrentKeys(GenerationResilienceOptions options)
+    private KeySet CurrentKeys(GenerationResilienceOptions options)
     {
-        if (ReferenceEquals(options, Volatile.Read(ref _optionsInUse)))
+        KeySet? set = Volatile.Read(ref _set);
+        if (set is not null && ReferenceEquals(options, set.Options))
         {
-            return _keys;
+            return set;
         }
 
         lock (_gate)
         {
-            if (!ReferenceEquals(options, _optionsInUse))
+            set = _set;
+            if (set is not null && ReferenceEquals(options, set.Options))
             {
-                bool reload = _optionsInUse is not null;
-                ApiKey[] keys = options.ApiKeys.Count == 0
-                    ? [ApiKey.Anonymous]
-                    : options.ApiKeys.Select(ApiKey.Create).ToArray();
-                _keys = keys;
-                if (reload)
-                {
-                    _store.LiftQuarantines();
-                    Log.KeysChanged(_client.Logger, _client.Provider, options.ApiKeys.Count);
-                }
-
-                Volatile.Write(ref _optionsInUse, options);
+                return set;
             }
 
-            return _keys;
+            ApiKey[] keys = options.ApiKeys.Count == 0 ? [ApiKey.Anonymous] : [.. options.ApiKeys.Select(ApiKey.Create)];
+            var slots = new KeySlot[keys.Length];
+            var kept = new HashSet<string>(StringComparer.Ordinal);
+            for (int i = 0; i < keys.Length; i++)
+            {
+                if (!_slotsById.TryGetValue(keys[i].Id, out KeySlot? slot) || slot.Admission.ConfiguredRate != options.RequestsPerSecondPerKey)
+                {
+                    slot?.Admission.ReleaseAllToRetry();
+                    slot = new KeySlot(keys[i], new KeyAdmission(_client.TimeProvider, options.RequestsPerSecondPerKey));
+                    _slotsById[keys[i].Id] = slot;
+                }
+
+                slots[i] = slot;
+                kept.Add(keys[i].Id);
+            }
+
+            foreach (string removed in _slotsById.Keys.Where(id => !kept.Contains(id)).ToArray())
+            {
+                _slotsById[removed].Admission.ReleaseAllToRetry();
+                _slotsById.Remove(removed);
+            }
+
+            if (set is not null)
+            {
+                _store.LiftQuarantines();
+                Log.KeysChanged(_client.Logger, _client.Provider, options.ApiKeys.Count);
+            }
+
+            set = new KeySet(options, slots, (set?.Version ?? 0) + 1);
+            Volatile.Write(ref _set, set);
+            return set;
         }
     }
+
+    /// <summary>The keys of one version of the options.</summary>
+    private sealed record KeySet(GenerationResilienceOptions Options, KeySlot[] Slots, int Version);
 }

@@ -16,7 +16,11 @@ internal interface IApiKeyStateStore
     /// </summary>
     ApiKeyState RecordRateLimit(string keyId, DateTimeOffset attemptStartedAt, DateTimeOffset now, Func<int, TimeSpan> cooldownForCount);
 
-    void RecordSuccess(string keyId);
+    /// <summary>
+    /// Records a success: the key's 429 streak ends, unless the attempt started before the key's last 429
+    /// (a late answer from before the burst says nothing about now).
+    /// </summary>
+    void RecordSuccess(string keyId, DateTimeOffset attemptStartedAt);
 
     /// <summary>Lifts every quarantine, for example when the keys were reconfigured.</summary>
     void LiftQuarantines();

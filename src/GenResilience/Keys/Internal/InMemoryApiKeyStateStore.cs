@@ -45,11 +45,11 @@ internal sealed class InMemoryApiKeyStateStore : IApiKeyStateStore
         }
     }
 
-    public void RecordSuccess(string keyId)
+    public void RecordSuccess(string keyId, DateTimeOffset attemptStartedAt)
     {
         lock (_gate)
         {
-            if (_states.TryGetValue(keyId, out ApiKeyState state) && state.ConsecutiveRateLimits != 0)
+            if (_states.TryGetValue(keyId, out ApiKeyState state) && state.ConsecutiveRateLimits != 0 && attemptStartedAt >= state.LastRateLimitAt)
             {
                 _states[keyId] = state with { ConsecutiveRateLimits = 0 };
             }

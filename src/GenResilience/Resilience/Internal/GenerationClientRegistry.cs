@@ -23,6 +23,10 @@ internal sealed class GenerationClientRegistry
     public GenerationClientContext Get(GenerationClientDefinition definition)
         => _clients.GetOrAdd(definition.ClientName, _ => new Lazy<GenerationClientContext>(() => Create(definition))).Value;
 
+    /// <summary>Gets the context of a client that has been created, by name; for tests.</summary>
+    internal GenerationClientContext? Find(string clientName)
+        => _clients.TryGetValue(clientName, out Lazy<GenerationClientContext>? client) && client.IsValueCreated ? client.Value : null;
+
     private GenerationClientContext Create(GenerationClientDefinition definition)
     {
         TimeProvider time = _services.GetService<TimeProvider>() ?? TimeProvider.System;

@@ -1,13 +1,14 @@
 using GenResilience.Errors.Internal;
 using GenResilience.Keys.Internal;
+using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Polly.Timeout;
 
 namespace GenResilience.Resilience.Internal;
 
 /// <summary>
-/// Runs once per attempt, outside the attempt timeout: takes a key from the pool (waiting out a shared 429
-/// cooldown if it must), rebuilds the content from its factory, sends, then classifies the outcome once and tells
+/// Runs once per attempt, outside the attempt timeout: takes a key from the pool (waiting in line if the key is
+/// cooling down or paced), rebuilds the content from its factory, sends, then classifies the outcome once and tells
 /// the pool what it means for the key. The retry strategies around it act on that one classification.
 /// </summary>
 internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMessage>
@@ -19,6 +20,18 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
         _client = client;
     }
 
+    internal static string MetricName(AttemptOutcome outcome) => outcome switch
+    {
+        AttemptOutcome.Success => "success",
+        AttemptOutcome.ServerError => "server_error",
+        AttemptOutcome.NetworkError => "network_error",
+        AttemptOutcome.AttemptTimeout => "attempt_timeout",
+        AttemptOutcome.RateLimited => "rate_limited",
+        AttemptOutcome.KeyRejected => "key_rejected",
+        AttemptOutcome.Canceled => "canceled",
+        _ => "failure",
+    };
+
     protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
         ResilienceContext context,
@@ -27,42 +40,60 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
         RequestState request = GenerationPipelineKeys.GetState(context);
         CancellationToken cancellationToken = context.CancellationToken;
 
+        // Each attempt is judged by itself: nothing thrown before this attempt's send may look like the last one's outcome.
+        request.LastOutcome = AttemptOutcome.None;
+
         ApiKeyLease lease;
         try
         {
-            lease = await _client.Pool.AcquireAsync(request, cancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+            IKeyCheckSender? checker = request.Options.KeyCheck is null || request.Options.ApiKeys.Count == 0
+                ? null
+                : new KeyCheckSender<TState>(_client, request, callback, context, state);
+            lease = await _client.Pool.AcquireAsync(request, checker, cancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
         }
-        catch (GenerationException e)
-        {
-            request.LastOutcome = AttemptOutcome.Failure;
-            return Outcome.FromException<HttpResponseMessage>(e);
-        }
-        catch (OperationCanceledException e)
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
         {
             request.LastOutcome = AttemptOutcome.Canceled;
             return Outcome.FromException<HttpResponseMessage>(e);
         }
-
-        HttpRequestMessage? message = context.GetRequestMessage();
-        if (message is not null)
+        catch (Exception e)
         {
-            message.Options.Set(ApiKeyHandler.LeaseKey, lease);
-            if (request.Attempts > 0 && message.Options.TryGetValue(GenerationHttpRequestMessageExtensions.ContentFactoryKey, out Func<HttpContent>? factory))
-            {
-                HttpContent? previous = message.Content;
-                message.Content = factory();
-                previous?.Dispose();
-            }
+            request.LastOutcome = AttemptOutcome.Failure;
+            return Outcome.FromException<HttpResponseMessage>(e);
         }
 
-        request.Attempts++;
-        Outcome<HttpResponseMessage> outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+        Outcome<HttpResponseMessage> outcome;
+        try
+        {
+            HttpRequestMessage? message = context.GetRequestMessage();
+            if (message is not null)
+            {
+                message.Options.Set(ApiKeyHandler.LeaseKey, lease);
+                if (request.Attempts > 0 && message.Options.TryGetValue(GenerationHttpRequestMessageExtensions.ContentFactoryKey, out Func<HttpContent>? factory))
+                {
+                    HttpContent? previous = message.Content;
+                    message.Content = factory();
+                    previous?.Dispose();
+                }
+            }
+
+            request.Attempts++;
+            outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+        catch (Exception e)
+        {
+            // Thrown before anything was sent (a content factory, say): final, and no news about the key.
+            _client.Pool.Complete(lease, outcome: null, 0, null, request);
+            request.LastOutcome = AttemptOutcome.Failure;
+            return Outcome.FromException<HttpResponseMessage>(e);
+        }
 
         if (outcome.Result is { } response)
         {
             return await ClassifyResponseAsync(outcome, response, request, lease, cancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
         }
 
+        _client.Pool.Complete(lease, outcome: null, 0, null, request);
         request.LastOutcome = outcome.Exception switch
         {
             TimeoutRejectedException => AttemptOutcome.AttemptTimeout,
@@ -94,10 +125,11 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
         {
             kind = await request.Options.Classifier.ClassifyAsync(response, request.Options, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception e)
         {
             response.Dispose();
-            request.LastOutcome = AttemptOutcome.Failure;
+            _client.Pool.Complete(lease, outcome: null, 0, null, request);
+            request.LastOutcome = e is OperationCanceledException && cancellationToken.IsCancellationRequested ? AttemptOutcome.Canceled : AttemptOutcome.Failure;
             return Outcome.FromException<HttpResponseMessage>(e);
         }
 
@@ -123,24 +155,68 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
             _ => AttemptOutcome.Failure,
         };
 
-        if (keyInPlay)
-        {
-            _client.Pool.Report(lease, kind, status, retryAfter, request);
-        }
-
+        _client.Pool.Complete(lease, keyInPlay ? kind : GenerationOutcomeKind.Failure, status, retryAfter, request);
         _client.Metrics.Attempt(_client.Provider, MetricName(request.LastOutcome));
         return outcome;
     }
 
-    internal static string MetricName(AttemptOutcome outcome) => outcome switch
+    /// <summary>
+    /// Sends a key check through the rest of this pipeline (attempt timeout, key handler, primary handler) by putting
+    /// the check's message in the context for the one call, as <c>ResilienceHandler</c> sends the context's message.
+    /// </summary>
+    private sealed class KeyCheckSender<TState>(
+        GenerationClientContext client,
+        RequestState request,
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
+        ResilienceContext context,
+        TState state) : IKeyCheckSender
     {
-        AttemptOutcome.Success => "success",
-        AttemptOutcome.ServerError => "server_error",
-        AttemptOutcome.NetworkError => "network_error",
-        AttemptOutcome.AttemptTimeout => "attempt_timeout",
-        AttemptOutcome.RateLimited => "rate_limited",
-        AttemptOutcome.KeyRejected => "key_rejected",
-        AttemptOutcome.Canceled => "canceled",
-        _ => "failure",
-    };
+        public async ValueTask<KeyCheckResult> SendAsync(ApiKeyLease lease, CancellationToken cancellationToken)
+        {
+            GenerationResilienceOptions options = request.Options;
+            using HttpRequestMessage check = options.KeyCheck!()
+                ?? throw new InvalidOperationException($"{client.Provider}: {string.Format(System.Globalization.CultureInfo.InvariantCulture, client.SettingFormat, "KeyCheck")} returned null; it must create a new request each time.");
+            if (check.RequestUri is { IsAbsoluteUri: false } relative && client.BaseAddress is { } home)
+            {
+                check.RequestUri = new Uri(home, relative);
+            }
+
+            check.Options.Set(ApiKeyHandler.LeaseKey, lease);
+            check.SetOperationName("key check");
+
+            HttpRequestMessage? original = context.GetRequestMessage();
+            Outcome<HttpResponseMessage> outcome;
+            context.SetRequestMessage(check);
+            try
+            {
+                outcome = await callback(context, state).ConfigureAwait(false);
+            }
+            finally
+            {
+                context.SetRequestMessage(original);
+            }
+
+            if (outcome.Result is not { } response)
+            {
+                if (outcome.Exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+                {
+                    throw outcome.Exception;
+                }
+
+                return new KeyCheckResult(null, null, null);
+            }
+
+            using (response)
+            {
+                if (!lease.KeySent)
+                {
+                    return new KeyCheckResult(null, (int)response.StatusCode, null);
+                }
+
+                GenerationOutcomeKind kind = await options.Classifier.ClassifyAsync(response, options, cancellationToken).ConfigureAwait(false);
+                TimeSpan? retryAfter = kind == GenerationOutcomeKind.RateLimited ? RetryAfterHeader.Read(response, client.TimeProvider.GetUtcNow()) : null;
+                return new KeyCheckResult(kind, (int)response.StatusCode, retryAfter);
+            }
+        }
+    }
 }

@@ -1,0 +1,32 @@
+namespace GenResilience.Keys.Internal;
+
+/// <summary>
+/// One key of a pool with what this process knows about it beyond the shared state: its admission queue and
+/// whether it passed the key check. A slot outlives a reload that keeps its key.
+/// </summary>
+internal sealed class KeySlot
+{
+    private volatile bool _verified;
+
+    public KeySlot(ApiKey key, KeyAdmission admission)
+    {
+        Key = key;
+        Admission = admission;
+    }
+
+    public ApiKey Key { get; }
+
+    public KeyAdmission Admission { get; }
+
+    /// <summary>Gets or sets a value indicating whether the key passed its check since it was added or last quarantined.</summary>
+    public bool Verified
+    {
+        get => _verified;
+        set => _verified = value;
+    }
+
+    /// <summary>Gets or sets the check of this key in flight, shared by every request that waits for it (guarded by the slot).</summary>
+    public Task? Check { get; set; }
+
+    public override string ToString() => Key.Fingerprint;
+}
