@@ -69,9 +69,10 @@ public static partial class GenerationClientsServiceCollectionExtensions
 
     private static IServiceCollection AddGenerationClientsCore(IServiceCollection services)
     {
-        services.AddOptionsWithValidateOnStart<GenerationClientsOptions, GenerationClientsOptionsValidator>()
+        // Each configured provider is validated on start and on every change by its pipeline (see
+        // GenerationClientContext.Options), so an invalid reload leaves the last valid settings in force.
+        services.AddOptions<GenerationClientsOptions>()
             .PostConfigure<IServiceProvider>((options, provider) => EnvironmentApiKeys.Apply(options, provider.GetService<IConfiguration>()));
-        services.TryAddEnumerableSingleton<IValidateOptions<GenerationClientsOptions>, GenerationClientsOptionsCustomValidator>();
 
         // A second call adds configuration, not a second pipeline.
         if (services.Any(d => d.ServiceType == typeof(GenerationClientsMarker)))
@@ -88,9 +89,11 @@ public static partial class GenerationClientsServiceCollectionExtensions
                     ClientName: provider.ClientName,
                     Provider: provider.Name,
                     GetOptions: provider.GetOptions,
+                    Validate: provider.Validate,
                     SettingFormat: provider.SettingFormat,
                     KeysSetting: provider.KeysSetting,
-                    EnableReloads: static context => context.EnableReloads<GenerationClientsOptions>()));
+                    EnableReloads: static context => context.EnableReloads<GenerationClientsOptions>(),
+                    OwnsClient: true));
         }
 
         return services;

@@ -55,15 +55,27 @@ public static partial class GenerationResilienceHttpClientBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         string name = builder.Name;
 
-        configure(builder.Services.AddOptionsWithValidateOnStart<GenerationResilienceOptions, GenerationResilienceOptionsValidator>(name));
-        builder.Services.TryAddEnumerableSingleton<IValidateOptions<GenerationResilienceOptions>, GenerationResilienceOptionsCustomValidator>();
+        // Validated on start and on every change by the pipeline itself (see GenerationClientContext.Options), not by
+        // validators on the options type: with those, an invalid reload throws inside the configuration's reload
+        // callback and from every later read, instead of leaving the last valid options in force.
+        configure(builder.Services.AddOptions<GenerationResilienceOptions>(name));
 
         return builder.AddGenerationPipeline(new GenerationClientDefinition(
             ClientName: name,
             Provider: name,
             GetOptions: services => services.GetRequiredService<IOptionsMonitor<GenerationResilienceOptions>>().Get(name),
+            Validate: services => Validate(name, services.GetRequiredService<IOptionsMonitor<GenerationResilienceOptions>>().Get(name)),
             SettingFormat: "GenerationResilienceOptions.{0}",
             KeysSetting: "GenerationResilienceOptions.ApiKeys",
             EnableReloads: context => context.EnableReloads<GenerationResilienceOptions>(name)));
+    }
+
+    /// <summary>What is wrong with one client's options; each message names the client, as an app may have several.</summary>
+    private static IReadOnlyList<string> Validate(string name, GenerationResilienceOptions options)
+    {
+        var failures = new List<string>();
+        GenerationResilienceRules.CheckAnnotations(options, "GenerationResilienceOptions", failures);
+        GenerationResilienceRules.Check(options, "GenerationResilienceOptions.{0}", failures);
+        return [.. failures.Select(f => $"HttpClient '{name}': {f}")];
     }
 }

@@ -49,8 +49,17 @@ public class GenerationResilienceOptions
     /// <summary>
     /// Gets or sets the scheme written before the key (<c>Bearer</c>, <c>Key</c>, ...); empty sends the bare key.
     /// </summary>
-    /// <value>The default is <c>Bearer</c>.</value>
-    public string? ApiKeyScheme { get; set; } = GenerationResilienceConstants.DefaultApiKeyScheme;
+    /// <value>
+    /// The default is <see langword="null"/>: <c>Bearer</c> when <see cref="ApiKeyHeaderName"/> is <c>Authorization</c>,
+    /// and the bare key in any other header (<c>X-Api-Key: &lt;key&gt;</c>).
+    /// </value>
+    public string? ApiKeyScheme { get; set; }
+
+    /// <summary>The scheme actually sent: <see cref="ApiKeyScheme"/>, or <c>Bearer</c> for the <c>Authorization</c> header when it is <see langword="null"/>.</summary>
+    internal string? EffectiveApiKeyScheme => ApiKeyScheme
+        ?? (string.Equals(ApiKeyHeaderName, GenerationResilienceConstants.DefaultApiKeyHeaderName, StringComparison.OrdinalIgnoreCase)
+            ? GenerationResilienceConstants.DefaultApiKeyScheme
+            : null);
 
     /// <summary>
     /// Gets or sets the HTTP status codes that mean "this key is rejected": the key is quarantined for

@@ -33,19 +33,25 @@ public sealed class PipelineHarness : IDisposable
 
     public HttpClient Client { get; }
 
-    public static PipelineHarness Create(Action<GenerationResilienceOptions>? configure = null, Action<IHttpClientBuilder>? client = null, string simulatorKeyHeader = "Authorization")
+    public static PipelineHarness Create(
+        Action<GenerationResilienceOptions>? configure = null,
+        Action<IHttpClientBuilder>? client = null,
+        string simulatorKeyHeader = "Authorization",
+        LogLevel minimumLevel = LogLevel.Debug,
+        Action<IServiceCollection>? services = null)
     {
         var simulator = ProviderSimulator.Start(simulatorKeyHeader);
         var time = new TrackingTimeProvider();
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(time);
-        services.AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = false);
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug));
-        IHttpClientBuilder builder = services
+        var collection = new ServiceCollection();
+        collection.AddSingleton<TimeProvider>(time);
+        collection.AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = false);
+        collection.AddLogging(b => b.SetMinimumLevel(minimumLevel));
+        services?.Invoke(collection);
+        IHttpClientBuilder builder = collection
             .AddHttpClient(ClientName, c => c.BaseAddress = simulator.BaseAddress)
             .AddGenerationResilience(o => configure?.Invoke(o));
         client?.Invoke(builder);
-        return new PipelineHarness(simulator, time, services.BuildServiceProvider(validateScopes: true));
+        return new PipelineHarness(simulator, time, collection.BuildServiceProvider(validateScopes: true));
     }
 
     public static HttpRequestMessage Post(string path, string operation = "image")

@@ -17,7 +17,8 @@ public class GenerationResilienceOptionsTests
         Assert.False(options.UseJitter);
         Assert.Empty(options.ApiKeys);
         Assert.Equal("Authorization", options.ApiKeyHeaderName);
-        Assert.Equal("Bearer", options.ApiKeyScheme);
+        Assert.Null(options.ApiKeyScheme);
+        Assert.Equal("Bearer", options.EffectiveApiKeyScheme);
         Assert.Equal([401], options.KeyRejectedStatusCodes);
         Assert.Equal(TimeSpan.FromMinutes(10), options.RejectedKeyCooldown);
         Assert.Equal(TimeSpan.FromMinutes(2), options.MaxRetryAfter);
@@ -44,7 +45,9 @@ public class GenerationResilienceOptionsTests
 
     public static TheoryData<Action<GenerationResilienceOptions>, string> InvalidOptions => new()
     {
-        { o => o.RetryDelays = [], "GenerationResilienceOptions.RetryDelays is empty; give at least one delay (the default is 5s, 15s, 30s)." },
+        { o => o.RetryDelays = null!, "GenerationResilienceOptions.RetryDelays is null; leave it empty for no server-error retries (the default is 5s, 15s, 30s)." },
+        { o => o.ApiKeys = ["test-key-0000-1\u200B"], "GenerationResilienceOptions.ApiKeys[0] contains U+200B, a character that cannot be sent in an HTTP header, at position 16 of 16; copy the key again" },
+        { o => o.ApiKeys = ["test-key-\u00A0-0001"], "GenerationResilienceOptions.ApiKeys[0] contains U+00A0" },
         { o => o.RetryDelays = [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(-1)], "GenerationResilienceOptions.RetryDelays[1] is negative (-00:00:01); a delay must be zero or more." },
         { o => o.ApiKeys = ["test-key-1", " "], "GenerationResilienceOptions.ApiKeys[1] is empty; remove it or give the key." },
         { o => o.ApiKeys = ["test-key-0000-1", "test-key-0000-1"], "GenerationResilienceOptions.ApiKeys[1] (…00-1) repeats an earlier key; list each key once." },
@@ -74,6 +77,45 @@ public class GenerationResilienceOptionsTests
         OptionsValidationException error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
         Assert.Contains(error.Failures, f => f.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ValidateOnStart_TwoClients_MessageNamesTheClientWhoseOptionsAreWrong()
+    {
+        var services = new ServiceCollection();
+        services.AddHttpClient("Images").AddGenerationResilience();
+        services.AddHttpClient("Videos").AddGenerationResilience(o => o.MaxRateLimitRetries = -1);
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        OptionsValidationException error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        string failure = Assert.Single(error.Failures);
+        Assert.StartsWith("HttpClient 'Videos': ", failure, StringComparison.Ordinal);
+        Assert.Contains("MaxRateLimitRetries", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValidateOnStart_KeyWithInvisibleCharacter_NeverPrintsTheKey()
+    {
+        const string Key = "test-key-secret-9999\u200B";
+        var services = new ServiceCollection();
+        services.AddHttpClient("Images").AddGenerationResilience(o => o.ApiKeys = [Key]);
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        OptionsValidationException error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("9999", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValidateOnStart_EmptyRetryDelays_IsValidAndMeansNoServerErrorRetries()
+    {
+        var services = new ServiceCollection();
+        services.AddHttpClient("Images").AddGenerationResilience(o => o.RetryDelays = []);
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
     }
 
     [Fact]

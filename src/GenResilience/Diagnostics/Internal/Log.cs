@@ -4,10 +4,12 @@ namespace GenResilience.Diagnostics.Internal;
 
 /// <summary>
 /// Every log line of the pipeline. Keys appear only as fingerprints (<c>…a1b2</c>); event ids are stable.
+/// Routine recovery (a retry, a wait, a rotation after a 429) is Information; a Warning is something an operator
+/// should act on (a rejected key, giving up, rejected options); an Error means no request can be sent.
 /// </summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 1, EventName = "RetryingAfterFailure", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 1, EventName = "RetryingAfterFailure", Level = LogLevel.Information,
         Message = "{Target}: {Reason}, retrying in {Delay} (attempt {Attempt}/{MaxAttempts})")]
     public static partial void RetryingAfterFailure(ILogger logger, string target, string reason, LogDuration delay, int attempt, int maxAttempts);
 
@@ -15,7 +17,7 @@ internal static partial class Log
         Message = "{Target}: API key {KeyFingerprint} was rejected with {StatusCode}; quarantined for {Cooldown}, {UsableKeys} of {TotalKeys} keys left")]
     public static partial void KeyRejected(ILogger logger, string target, string keyFingerprint, int statusCode, LogDuration cooldown, int usableKeys, int totalKeys);
 
-    [LoggerMessage(EventId = 3, EventName = "KeyRateLimited", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 3, EventName = "KeyRateLimited", Level = LogLevel.Information,
         Message = "{Target}: rate limited (429) on API key {KeyFingerprint}; the key cools down for {Cooldown} ({Source})")]
     public static partial void KeyRateLimited(ILogger logger, string target, string keyFingerprint, LogDuration cooldown, string source);
 
@@ -54,4 +56,16 @@ internal static partial class Log
     [LoggerMessage(EventId = 12, EventName = "KeyCheckInconclusive", Level = LogLevel.Information,
         Message = "{Target}: the key check of API key {KeyFingerprint} was inconclusive ({Reason}); the key stays in use")]
     public static partial void KeyCheckInconclusive(ILogger logger, string target, string keyFingerprint, string reason);
+
+    [LoggerMessage(EventId = 13, EventName = "ReloadRejected", Level = LogLevel.Warning,
+        Message = "{Provider}: the reloaded options are invalid and were not applied; the last valid options stay in force. {ValidationMessage}")]
+    public static partial void ReloadRejected(ILogger logger, string provider, string validationMessage);
+
+    [LoggerMessage(EventId = 14, EventName = "OtherResilienceHandlerRemoved", Level = LogLevel.Information,
+        Message = "{Provider}: removed {Count} other resilience handler(s) (such as AddStandardResilienceHandler from ConfigureHttpClientDefaults) from the provider client {ClientName}; its GenResilience pipeline already retries and times out its calls")]
+    public static partial void OtherResilienceHandlerRemoved(ILogger logger, string provider, int count, string clientName);
+
+    [LoggerMessage(EventId = 15, EventName = "ConnectTimeoutNotApplied", Level = LogLevel.Debug,
+        Message = "{Provider}: the primary handler is a {HandlerType}, which has no connect timeout to set; ConnectTimeout is not applied")]
+    public static partial void ConnectTimeoutNotApplied(ILogger logger, string provider, string handlerType);
 }

@@ -156,7 +156,7 @@ internal sealed class ApiKeyPool
     }
 
     private static ApiKeyLease Lease(KeySlot slot, KeySet set, AdmissionTicket ticket, DateTimeOffset now)
-        => new(slot, set.Version, ticket, now, set.Options.ApiKeyHeaderName, set.Options.ApiKeyScheme);
+        => new(slot, set.Version, ticket, now, set.Options.ApiKeyHeaderName, set.Options.EffectiveApiKeyScheme);
 
     private bool IsUsable(KeySlot slot, DateTimeOffset now)
         => slot.Key.Value is null || _store.Get(slot.Key.Id).QuarantinedUntil <= now;
@@ -258,7 +258,7 @@ internal sealed class ApiKeyPool
         DateTimeOffset startedAt = _client.TimeProvider.GetUtcNow();
 
         // Epoch -1: a 429 on the check extends the key's cooldown without counting as a 429 of its requests.
-        var lease = new ApiKeyLease(slot, set.Version, new AdmissionTicket(AdmissionStatus.Admitted, -1, 0, TimeSpan.Zero), startedAt, set.Options.ApiKeyHeaderName, set.Options.ApiKeyScheme);
+        var lease = new ApiKeyLease(slot, set.Version, new AdmissionTicket(AdmissionStatus.Admitted, -1, 0, TimeSpan.Zero), startedAt, set.Options.ApiKeyHeaderName, set.Options.EffectiveApiKeyScheme);
         KeyCheckResult result = await checker.SendAsync(lease, cancellationToken).ConfigureAwait(false);
         DateTimeOffset now = _client.TimeProvider.GetUtcNow();
         _client.Metrics.KeyCheck(_client.Provider, KeyCheckMetricName(result.Outcome));

@@ -18,18 +18,28 @@ internal sealed record ProviderInfo(
         new("Velro", GenerationHttpClientNames.Velro, null, o => o.Velro),
     ];
 
+    /// <summary>The configuration section of a provider: <c>GenerationClients:Bytez</c>.</summary>
+    public static string SectionFor(string provider) => GenerationClientsOptions.SectionName + ":" + provider;
+
     public string SettingFormat => GenerationClientsOptions.SectionName + ":" + Name + ":{0}";
 
     public string KeysSetting => KeysFromEnvironment is null
         ? $"{GenerationClientsOptions.SectionName}:{Name}:ApiKeys"
         : $"{GenerationClientsOptions.SectionName}:{Name}:ApiKeys (or {KeysFromEnvironment})";
 
+    /// <summary>What is wrong with this provider's settings now; empty when they are valid or the provider is not configured.</summary>
+    public IReadOnlyList<string> Validate(IServiceProvider services)
+        => Select(Current(services)) is { } settings ? ProviderOptionsRules.Check(this, settings) : [];
+
     public GenerationProviderOptions GetOptions(IServiceProvider services)
     {
-        GenerationClientsOptions all = ((IOptionsMonitor<GenerationClientsOptions>)services.GetService(typeof(IOptionsMonitor<GenerationClientsOptions>))!).CurrentValue;
+        GenerationClientsOptions all = Current(services);
         return Select(all) ?? throw new InvalidOperationException(
             $"The {Name} client is not configured. Add a '{GenerationClientsOptions.SectionName}:{Name}' configuration section, " +
             (KeysFromEnvironment is null ? string.Empty : $"set {KeysFromEnvironment}, ") +
             $"or set options.{Name} in AddGenerationClients(options => ...).");
     }
+
+    private static GenerationClientsOptions Current(IServiceProvider services)
+        => ((IOptionsMonitor<GenerationClientsOptions>)services.GetService(typeof(IOptionsMonitor<GenerationClientsOptions>))!).CurrentValue;
 }

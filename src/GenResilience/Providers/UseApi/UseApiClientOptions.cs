@@ -15,6 +15,7 @@ public sealed class UseApiClientOptions : GenerationProviderOptions
     public UseApiClientOptions()
     {
         BaseAddress = DefaultBaseAddress;
+        ApiKeyScheme = "Bearer";
         RetryStatusCodes = [500, 502, 503, 504, 522, 523, 524];
     }
 }

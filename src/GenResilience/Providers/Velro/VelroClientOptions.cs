@@ -5,4 +5,12 @@ namespace GenResilience;
 /// </summary>
 public sealed class VelroClientOptions : GenerationProviderOptions
 {
+    /// <summary>
+    /// Initializes a new instance of the <see cref="VelroClientOptions"/> class: <c>Authorization: Bearer</c>; the base
+    /// address must be set.
+    /// </summary>
+    public VelroClientOptions()
+    {
+        ApiKeyScheme = "Bearer";
+    }
 }

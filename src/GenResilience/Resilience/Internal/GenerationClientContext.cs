@@ -1,6 +1,7 @@
 using GenResilience.Diagnostics.Internal;
 using GenResilience.Keys.Internal;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace GenResilience.Resilience.Internal;
 
@@ -10,13 +11,15 @@ namespace GenResilience.Resilience.Internal;
 /// </summary>
 internal sealed class GenerationClientContext
 {
-    private readonly Func<IServiceProvider, GenerationResilienceOptions> _getOptions;
+    private readonly GenerationClientDefinition _definition;
     private readonly IServiceProvider _services;
+    private readonly object _optionsGate = new();
     private Uri? _baseAddress;
+    private OptionsSnapshot? _options;
 
     public GenerationClientContext(GenerationClientDefinition definition, IServiceProvider services, TimeProvider timeProvider, ILogger logger, GenerationMetrics metrics)
     {
-        _getOptions = definition.GetOptions;
+        _definition = definition;
         _services = services;
         Provider = definition.Provider;
         SettingFormat = definition.SettingFormat;
@@ -41,8 +44,51 @@ internal sealed class GenerationClientContext
 
     public ApiKeyPool Pool { get; }
 
-    /// <summary>Gets the options in force now.</summary>
-    public GenerationResilienceOptions Options => _getOptions(_services);
+    /// <summary>
+    /// Gets the options in force now. Options are validated when they change; a reload to invalid options does not
+    /// break the client: the last valid options stay in force and the rejection is logged once. Invalid options with
+    /// nothing valid before them throw <see cref="OptionsValidationException"/>.
+    /// </summary>
+    public GenerationResilienceOptions Options
+    {
+        get
+        {
+            GenerationResilienceOptions configured = _definition.GetOptions(_services);
+            OptionsSnapshot? snapshot = Volatile.Read(ref _options);
+            if (snapshot is not null && ReferenceEquals(configured, snapshot.Configured))
+            {
+                return snapshot.InForce ?? throw snapshot.Error!;
+            }
+
+            lock (_optionsGate)
+            {
+                snapshot = _options;
+                if (snapshot is not null && ReferenceEquals(configured, snapshot.Configured))
+                {
+                    return snapshot.InForce ?? throw snapshot.Error!;
+                }
+
+                IReadOnlyList<string> failures = _definition.Validate(_services);
+                if (failures.Count == 0)
+                {
+                    snapshot = new OptionsSnapshot(configured, configured, null);
+                }
+                else
+                {
+                    var error = new OptionsValidationException(_definition.ClientName, configured.GetType(), failures);
+                    if (snapshot?.InForce is not null)
+                    {
+                        Log.ReloadRejected(Logger, Provider, error.Message);
+                    }
+
+                    snapshot = new OptionsSnapshot(configured, snapshot?.InForce, error);
+                }
+
+                Volatile.Write(ref _options, snapshot);
+                return snapshot.InForce ?? throw snapshot.Error!;
+            }
+        }
+    }
 
     /// <summary>Gets or sets the client's <see cref="HttpClient.BaseAddress"/>: the only host that receives keys.</summary>
     public Uri? BaseAddress
@@ -50,4 +96,9 @@ internal sealed class GenerationClientContext
         get => Volatile.Read(ref _baseAddress);
         set => Volatile.Write(ref _baseAddress, value);
     }
+
+    /// <param name="Configured">The options object the monitor returned.</param>
+    /// <param name="InForce">The options in use: <paramref name="Configured"/> when valid, else the last valid ones.</param>
+    /// <param name="Error">Why <paramref name="Configured"/> was rejected.</param>
+    private sealed record OptionsSnapshot(GenerationResilienceOptions Configured, GenerationResilienceOptions? InForce, OptionsValidationException? Error);
 }

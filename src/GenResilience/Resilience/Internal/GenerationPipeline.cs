@@ -1,5 +1,6 @@
 using System.Globalization;
 using GenResilience.Diagnostics.Internal;
+using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -88,7 +89,13 @@ internal static class GenerationPipeline
             OnRetry = args =>
             {
                 RequestState state = GenerationPipelineKeys.GetState(args.Context);
-                Log.RetryingAfterFailure(client.Logger, state.Target, Reason(state, args.Outcome), new LogDuration(args.RetryDelay), args.AttemptNumber + 1, delays.Length);
+                ILogger logger = client.Logger;
+                if (logger.IsEnabled(LogLevel.Information))
+                {
+                    string reason = Reason(state, args.Outcome);
+                    Log.RetryingAfterFailure(logger, state.Target, reason, new LogDuration(args.RetryDelay), args.AttemptNumber + 1, delays.Length);
+                }
+
                 client.Metrics.Retry(client.Provider, KeyAcquisitionStrategy.MetricName(state.LastOutcome));
                 return default;
             },

@@ -9,13 +9,32 @@ namespace GenResilience.Resilience.Internal;
 /// </summary>
 internal static class GenerationResilienceRules
 {
+    private static readonly GenerationResilienceOptionsValidator Annotations = new();
+
+    /// <summary>Checks the data annotations (ranges, required) with the source-generated validator.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="name">How the messages name the options: the client or the configuration section.</param>
+    /// <param name="failures">Where to add the messages.</param>
+    public static void CheckAnnotations(GenerationResilienceOptions options, string name, ICollection<string> failures)
+    {
+        Microsoft.Extensions.Options.ValidateOptionsResult result = Annotations.Validate(name, options);
+        if (result.Failed && result.Failures is { } messages)
+        {
+            foreach (string message in messages)
+            {
+                failures.Add(message);
+            }
+        }
+    }
+
     public static void Check(GenerationResilienceOptions options, string settingFormat, ICollection<string> failures)
     {
         string Setting(string property) => string.Format(CultureInfo.InvariantCulture, settingFormat, property);
 
-        if (options.RetryDelays is null || options.RetryDelays.Count == 0)
+        // Empty is allowed: no server-error retries at all.
+        if (options.RetryDelays is null)
         {
-            failures.Add($"{Setting("RetryDelays")} is empty; give at least one delay (the default is 5s, 15s, 30s).");
+            failures.Add($"{Setting("RetryDelays")} is null; leave it empty for no server-error retries (the default is 5s, 15s, 30s).");
         }
         else
         {
@@ -52,6 +71,11 @@ internal static class GenerationResilienceRules
                 else if (key.Trim().Length != key.Length || key.Contains('\n', StringComparison.Ordinal) || key.Contains('\r', StringComparison.Ordinal))
                 {
                     failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Setting("ApiKeys")}[{i}] ({KeyFingerprint.For(key.Trim())}) has leading or trailing whitespace or a line break; copy the key again."));
+                }
+                else if (FirstNonVisibleAscii(key) is int position)
+                {
+                    // The key itself is never printed; the character and its place are enough to find it.
+                    failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Setting("ApiKeys")}[{i}] contains U+{(int)key[position]:X4}, a character that cannot be sent in an HTTP header, at position {position + 1} of {key.Length}; copy the key again (a zero-width space or non-breaking space often comes along with a paste)."));
                 }
                 else if (!seen.Add(key))
                 {
@@ -100,5 +124,19 @@ internal static class GenerationResilienceRules
                 failures.Add($"{setting} contains 429, which is always handled as a rate limit (see MaxRateLimitRetries); remove it.");
             }
         }
+    }
+
+    /// <summary>The index of the first character outside visible ASCII (U+0021 to U+007E), which no key contains.</summary>
+    private static int? FirstNonVisibleAscii(string key)
+    {
+        for (int i = 0; i < key.Length; i++)
+        {
+            if (key[i] is < '!' or > '~')
+            {
+                return i;
+            }
+        }
+
+        return null;
     }
 }
