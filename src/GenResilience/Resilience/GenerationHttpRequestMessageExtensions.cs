@@ -9,6 +9,7 @@ public static class GenerationHttpRequestMessageExtensions
     internal static readonly HttpRequestOptionsKey<TimeSpan> AttemptTimeoutKey = new("GenResilience.AttemptTimeout");
     internal static readonly HttpRequestOptionsKey<TimeSpan> TotalTimeoutKey = new("GenResilience.TotalTimeout");
     internal static readonly HttpRequestOptionsKey<Func<HttpContent>> ContentFactoryKey = new("GenResilience.ContentFactory");
+    internal static readonly HttpRequestOptionsKey<bool> RetryAfterAmbiguousFailureKey = new("GenResilience.RetryAfterAmbiguousFailure");
 
     /// <summary>
     /// Names the operation (<c>image</c>, <c>video</c>, ...) for log lines (<c>Bytez image: server error 522, ...</c>)
@@ -61,5 +62,21 @@ public static class GenerationHttpRequestMessageExtensions
         ArgumentNullException.ThrowIfNull(contentFactory);
         request.Options.Set(ContentFactoryKey, contentFactory);
         request.Content = contentFactory();
+    }
+
+    /// <summary>
+    /// Decides for this request whether it is retried after a failure that may have reached the service (an attempt
+    /// timeout, a 500/502/503/504/524, a connection lost after sending), overriding
+    /// <see cref="GenerationResilienceOptions.RetryNonIdempotentAfterAmbiguousFailure"/> and the method's idempotency:
+    /// <see langword="true"/> for a call that is safe to repeat (a poll, a read, a create the provider de-duplicates),
+    /// <see langword="false"/> for one that must not start twice. Failures that prove the request never reached the
+    /// service are retried either way.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="retry">Whether an ambiguous failure may be retried.</param>
+    public static void SetRetryAfterAmbiguousFailure(this HttpRequestMessage request, bool retry)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Options.Set(RetryAfterAmbiguousFailureKey, retry);
     }
 }

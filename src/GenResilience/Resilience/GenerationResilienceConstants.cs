@@ -16,6 +16,9 @@ internal static class GenerationResilienceConstants
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(15);
     public static readonly TimeSpan DefaultAttemptTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>Long enough for a 180 s video call, its three retries and their 5/15/30 s waits (770 s), with room for rate-limit waits.</summary>
+    public static readonly TimeSpan DefaultTotalTimeout = TimeSpan.FromMinutes(15);
+
     /// <summary>How long a pooled connection lives, so DNS changes (CDN fail-over) are picked up.</summary>
     public static readonly TimeSpan PooledConnectionLifetime = TimeSpan.FromMinutes(5);
 

@@ -33,6 +33,18 @@ public class GenerationResilienceOptions
     public bool UseJitter { get; set; }
 
     /// <summary>
+    /// Gets or sets a value indicating whether a request that is not idempotent (POST, PATCH) is retried after a failure
+    /// that may have reached the service: an attempt timeout, a server error other than Cloudflare's 522 and 523
+    /// (500, 502, 503, 504, 524, ...), or a connection lost after the request was sent. Such a retry can start a
+    /// second paid job. Failures that prove the request never reached the service (connect, DNS and TLS errors, the
+    /// connect timeout, 522, 523) are always retried, as are 429s and rejected keys; idempotent methods (GET, HEAD,
+    /// PUT, DELETE, OPTIONS) always are too. One request can decide for itself with
+    /// <see cref="GenerationHttpRequestMessageExtensions.SetRetryAfterAmbiguousFailure"/>.
+    /// </summary>
+    /// <value>The default is <see langword="true"/>: a job is not lost to an outage, at the risk of a duplicate.</value>
+    public bool RetryNonIdempotentAfterAmbiguousFailure { get; set; } = true;
+
+    /// <summary>
     /// Gets or sets the API keys shared by every request of the client. Each attempt takes a key that is neither
     /// rejected nor cooling down after a 429; with no keys the pipeline sends no key header.
     /// </summary>
@@ -145,12 +157,16 @@ public class GenerationResilienceOptions
     public TimeSpan AttemptTimeout { get; set; } = GenerationResilienceConstants.DefaultAttemptTimeout;
 
     /// <summary>
-    /// Gets or sets the timeout of the whole operation, every attempt and wait included; <see langword="null"/> for none.
-    /// A request can override it with <see cref="GenerationHttpRequestMessageExtensions.SetTotalTimeout"/>.
+    /// Gets or sets the timeout of the whole operation: every attempt, retry delay and rate-limit wait, and the reading
+    /// of the response body after the headers. A request can override it with
+    /// <see cref="GenerationHttpRequestMessageExtensions.SetTotalTimeout"/>. <see langword="null"/> removes the bound
+    /// (not recommended: a body that stalls after its headers would then hang its reader).
     /// </summary>
-    /// <value>The default is <see langword="null"/>: attempts are bounded by <see cref="AttemptTimeout"/> and the retry budgets.</value>
+    /// <value>
+    /// The default is 15 minutes: enough for a 180 s video call, its three retries and their waits.
+    /// </value>
     [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
-    public TimeSpan? TotalTimeout { get; set; }
+    public TimeSpan? TotalTimeout { get; set; } = GenerationResilienceConstants.DefaultTotalTimeout;
 
     /// <summary>
     /// Gets or sets what decides whether a response is a success, a server error, a rate limit, a rejected key or a

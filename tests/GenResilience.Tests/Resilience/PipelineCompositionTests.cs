@@ -117,6 +117,65 @@ public class PipelineCompositionTests
         Assert.Equal(2, simulator.Requests.Count);
     }
 
+    [Fact]
+    public async Task Logs_RequestThatRecoversFromA503A429AndA401_WritesOneWarningForTheRejectedKey()
+    {
+        using var h = PipelineHarness.Create(o => o.ApiKeys = ["test-key-aaaa-1111", "test-key-bbbb-2222"]);
+        h.Simulator.On(HttpMethod.Post, "/m", "test-key-aaaa-1111").Reply(SimulatedResponse.Status(503), SimulatedResponse.Unauthorized());
+        h.Simulator.On(HttpMethod.Post, "/m", "test-key-bbbb-2222").Reply(SimulatedResponse.RateLimited(TimeSpan.FromSeconds(1)), SimulatedResponse.Ok());
+
+        Task<HttpResponseMessage> call = h.Client.SendAsync(PipelineHarness.Post("/m"));
+        await h.RunUntilAsync(call);
+        using HttpResponseMessage response = await call;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(4, h.Simulator.Requests.Count);
+        string[] warnings = [.. h.Logs.GetSnapshot().Where(r => r.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).Select(r => r.Id.Name ?? r.Message)];
+        Assert.Equal(["KeyRejected"], warnings);
+    }
+
+    [Fact]
+    public async Task ClassifierCancelledByTheCaller_DisposesTheResponse()
+    {
+        var content = new DisposalTrackingContent();
+        var handler = new LambdaHandler((request, call, ct) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request, Content = content }));
+        using var cancel = new CancellationTokenSource();
+        using var h = PipelineHarness.Create(
+            o => o.Classifier = new WaitingClassifier(cancel),
+            client: b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => h.Client.SendAsync(PipelineHarness.Post("/m"), cancel.Token).Bounded());
+
+        Assert.True(content.Disposed);
+    }
+
+    private sealed class DisposalTrackingContent : StringContent
+    {
+        public DisposalTrackingContent()
+            : base("{}")
+        {
+        }
+
+        public bool Disposed { get; private set; }
+
+        protected override void Dispose(bool disposing)
+        {
+            Disposed = true;
+            base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>Reads the body slowly: the caller cancels while it does.</summary>
+    private sealed class WaitingClassifier(CancellationTokenSource caller) : GenerationOutcomeClassifier
+    {
+        public override async ValueTask<GenerationOutcomeKind> ClassifyAsync(HttpResponseMessage response, GenerationResilienceOptions options, CancellationToken cancellationToken)
+        {
+            await caller.CancelAsync();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return GenerationOutcomeKind.Success;
+        }
+    }
+
     /// <summary>Bytez-style: failures arrive inside a 200 envelope.</summary>
     private sealed class EnvelopeClassifier : GenerationOutcomeClassifier
     {

@@ -125,4 +125,23 @@ public class RequestBodyTests
 
         public override long Length => throw new NotSupportedException();
     }
+
+    [Fact]
+    public async Task SendAsync_ContentFactoryThrowsAfterA503_IsFinalAndNotLoggedAsAServerError()
+    {
+        using var h = PipelineHarness.Create();
+        h.Simulator.On(HttpMethod.Post, Path).Reply(SimulatedResponse.Status(503), SimulatedResponse.Ok());
+        int built = 0;
+        var request = new HttpRequestMessage(HttpMethod.Post, Path);
+        request.SetContentFactory(() => ++built == 1 ? new ByteArrayContent(Image()) : throw new FileNotFoundException("reference.png is gone"));
+
+        Task<HttpResponseMessage> call = h.Client.SendAsync(request);
+        await h.Time.WaitForTimerAsync(TimeSpan.FromSeconds(5));
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+
+        await Assert.ThrowsAsync<FileNotFoundException>(() => call.Bounded());
+        Assert.Single(h.Simulator.Requests);
+        Assert.Single(h.Warnings("RetryingAfterFailure"));
+        Assert.DoesNotContain(TimeSpan.FromSeconds(15), h.Time.PendingDueTimes);
+    }
 }

@@ -134,4 +134,59 @@ public class TimeoutTests
         Assert.Throws<ArgumentOutOfRangeException>(() => request.SetAttemptTimeout(TimeSpan.Zero));
         Assert.Throws<ArgumentOutOfRangeException>(() => request.SetTotalTimeout(TimeSpan.FromSeconds(-1)));
     }
+
+    [Fact]
+    public async Task SendAsync_BodyStallsAfterHeaders_FailsWithTimeoutAtTheDefaultTotalTimeout()
+    {
+        var handler = new LambdaHandler((request, call, ct) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            RequestMessage = request,
+            Content = new StreamContent(new StallingStream()),
+        }));
+        using var h = PipelineHarness.Create(client: b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
+
+        Task<HttpResponseMessage> call = h.Client.SendAsync(PipelineHarness.Post(Path));
+        TimeSpan bound = await h.Time.WaitForTimerAsync(d => d > TimeSpan.FromMinutes(14));
+        h.Time.Advance(bound);
+
+        GenerationException error = await Assert.ThrowsAsync<GenerationException>(() => call.Bounded());
+        Assert.Equal(GenerationErrorKind.Timeout, error.Kind);
+        Assert.Contains("response body", error.Message, StringComparison.Ordinal);
+        Assert.Contains("TotalTimeout", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A body whose bytes never come: every read waits until it is cancelled.</summary>
+    private sealed class StallingStream : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => 0; set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return 0;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+            => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }

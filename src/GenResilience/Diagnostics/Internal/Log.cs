@@ -68,4 +68,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 15, EventName = "ConnectTimeoutNotApplied", Level = LogLevel.Debug,
         Message = "{Provider}: the primary handler is a {HandlerType}, which has no connect timeout to set; ConnectTimeout is not applied")]
     public static partial void ConnectTimeoutNotApplied(ILogger logger, string provider, string handlerType);
+
+    [LoggerMessage(EventId = 16, EventName = "RequestRefusedByKeys", Level = LogLevel.Information,
+        Message = "{Target}: two API keys refused the request with {StatusCode}; the refusal is about the request, not the keys, so no key stays quarantined and the failure is final")]
+    public static partial void RequestRefusedByKeys(ILogger logger, string target, int statusCode);
+
+    [LoggerMessage(EventId = 17, EventName = "AmbiguousFailureNotRetried", Level = LogLevel.Warning,
+        Message = "{Target}: {Reason} after the request may have reached the service; a {Method} is not repeated after such a failure, so it is not retried (set {Setting} or request.SetRetryAfterAmbiguousFailure(true) to allow it)")]
+    public static partial void AmbiguousFailureNotRetried(ILogger logger, string target, string reason, string method, string setting);
 }

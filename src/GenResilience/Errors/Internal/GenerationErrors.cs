@@ -59,6 +59,33 @@ internal static class GenerationErrors
         };
     }
 
+    public static GenerationException BodyTimedOut(RequestState request, Exception inner)
+    {
+        string message = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{request.Target} timed out: the response body did not arrive within the total timeout of {Durations.Format(request.TotalTimeout ?? TimeSpan.Zero)} " +
+            $"(the headers did). Timeouts can be adjusted in {Setting(request, "TotalTimeout")}, or per request with SetTotalTimeout.");
+        return new GenerationException(GenerationErrorKind.Timeout, request.Provider, message, inner)
+        {
+            Operation = request.Operation,
+            StatusCode = request.LastStatusCode,
+            Attempts = request.Attempts,
+        };
+    }
+
+    public static GenerationException ConnectTimedOut(RequestState request, Exception inner)
+    {
+        string message = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{request.Target}: could not connect to the service within the connect timeout ({Durations.Format(request.Options.ConnectTimeout)}) after {request.Attempts} {(request.Attempts == 1 ? "attempt" : "attempts")}. " +
+            $"The service may be down or unreachable from here. The connect timeout is {Setting(request, "ConnectTimeout")}; retries are set by {Setting(request, "RetryDelays")}.");
+        return new GenerationException(GenerationErrorKind.ServiceUnavailable, request.Provider, message, inner)
+        {
+            Operation = request.Operation,
+            Attempts = request.Attempts,
+        };
+    }
+
     public static GenerationException BodyNotReplayable(RequestState request, Exception inner)
     {
         string message = string.Create(CultureInfo.InvariantCulture, $"{request.Target}: attempt {request.Attempts} could not be sent because the request body is a stream that cannot be rewound, ")

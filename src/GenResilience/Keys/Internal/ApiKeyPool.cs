@@ -107,8 +107,10 @@ internal sealed class ApiKeyPool
     /// <summary>
     /// Records what an attempt with <paramref name="lease"/> came to: <paramref name="outcome"/> is
     /// <see langword="null"/> when no answer came (network error, timeout, cancellation). Call once per lease.
+    /// Returns what the outcome means for the request: a rejection that is about the request rather than the key
+    /// (see <see cref="JudgeRejection"/>) becomes a final <see cref="GenerationOutcomeKind.Failure"/>.
     /// </summary>
-    public void Complete(ApiKeyLease lease, GenerationOutcomeKind? outcome, int statusCode, TimeSpan? retryAfter, RequestState request)
+    public GenerationOutcomeKind? Complete(ApiKeyLease lease, GenerationOutcomeKind? outcome, int statusCode, TimeSpan? retryAfter, RequestState request)
     {
         KeySlot slot = lease.Slot;
         DateTimeOffset now = _client.TimeProvider.GetUtcNow();
@@ -116,23 +118,76 @@ internal sealed class ApiKeyPool
         {
             case GenerationOutcomeKind.RateLimited:
                 slot.Admission.OnRateLimited(lease.Ticket, RecordRateLimit(lease, retryAfter, request, now), now);
-                return;
+                return outcome;
 
             case GenerationOutcomeKind.Success:
                 _store.RecordSuccess(slot.Key.Id, lease.AcquiredAt);
+                slot.LastSuccessAt = now;
                 break;
 
             case GenerationOutcomeKind.KeyRejected when slot.Key.Value is not null:
-                // A rejection of a key set that a reload has since replaced says nothing about the keys in force.
-                if (lease.KeySetVersion == Volatile.Read(ref _set)?.Version)
-                {
-                    Quarantine(slot, statusCode, request, now);
-                }
-
+                outcome = JudgeRejection(lease, statusCode, request, now);
                 break;
         }
 
         slot.Admission.OnCompleted(lease.Ticket, succeeded: outcome is not null, now);
+        return outcome;
+    }
+
+    /// <summary>
+    /// Decides whether a rejection is about the key. A 401 always is: the key is quarantined. A 402 (credits spent) is
+    /// too, unless the key succeeded within <see cref="GenerationResilienceOptions.RejectedKeyCooldown"/>. Another
+    /// rejecting status (403) may be about the request (a gated model, say): the key is quarantined only if it has not
+    /// succeeded recently and another key can be compared with it; and when a second key refuses the same request with
+    /// the same status, the request is the problem: rotation stops, the failure is final, and the quarantine this
+    /// request put on the first key is lifted.
+    /// </summary>
+    private GenerationOutcomeKind JudgeRejection(ApiKeyLease lease, int statusCode, RequestState request, DateTimeOffset now)
+    {
+        KeySlot slot = lease.Slot;
+
+        // A rejection of a key set that a reload has since replaced says nothing about the keys in force.
+        if (lease.KeySetVersion != Volatile.Read(ref _set)?.Version)
+        {
+            return GenerationOutcomeKind.KeyRejected;
+        }
+
+        if (statusCode == 401)
+        {
+            Quarantine(slot, statusCode, request, now);
+            request.LastKeyRejection = new KeyRejection(slot, statusCode, Quarantined: true);
+            return GenerationOutcomeKind.KeyRejected;
+        }
+
+        // 402 is the key's account out of credits: never the request's fault, so it is not compared across keys.
+        if (statusCode != 402 && request.LastKeyRejection is { } previous && previous.StatusCode == statusCode && !ReferenceEquals(previous.Slot, slot))
+        {
+            if (previous.Quarantined)
+            {
+                _store.LiftQuarantine(previous.Slot.Key.Id);
+                previous.Slot.Verified = true;
+            }
+
+            request.RejectedByKeys = 2;
+            Log.RequestRefusedByKeys(_client.Logger, request.Target, statusCode);
+            return GenerationOutcomeKind.Failure;
+        }
+
+        bool succeededRecently = slot.LastSuccessAt is { } success && now - success < request.Options.RejectedKeyCooldown;
+
+        // A 402 is about the key's account, so even the last key is set aside; any other status from the last key
+        // might be about the request, and quarantining it would stop every request for RejectedKeyCooldown.
+        int usable = statusCode == 402 ? int.MaxValue : CurrentKeys(_client.Options).Slots.Count(s => IsUsable(s, now));
+        if (succeededRecently || usable < 2)
+        {
+            // Nothing to compare with, or the key worked a moment ago: rotate (if another key is there), quarantine nothing.
+            request.LastKeyRejection = new KeyRejection(slot, statusCode, Quarantined: false);
+            return usable < 2 ? GenerationOutcomeKind.Failure : GenerationOutcomeKind.KeyRejected;
+        }
+
+        Quarantine(slot, statusCode, request, now);
+        request.LastKeyRejection = new KeyRejection(slot, statusCode, Quarantined: true);
+        return GenerationOutcomeKind.KeyRejected;
     }
 
     /// <summary>Moves the round-robin cursor to the next usable key after it and returns that key's index.</summary>

@@ -22,6 +22,9 @@ internal interface IApiKeyStateStore
     /// </summary>
     void RecordSuccess(string keyId, DateTimeOffset attemptStartedAt);
 
+    /// <summary>Lifts the quarantine of one key (placed in error: the rejection turned out to be about the request).</summary>
+    void LiftQuarantine(string keyId);
+
     /// <summary>Lifts every quarantine, for example when the keys were reconfigured.</summary>
     void LiftQuarantines();
 }

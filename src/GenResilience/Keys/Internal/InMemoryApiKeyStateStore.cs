@@ -56,6 +56,17 @@ internal sealed class InMemoryApiKeyStateStore : IApiKeyStateStore
         }
     }
 
+    public void LiftQuarantine(string keyId)
+    {
+        lock (_gate)
+        {
+            if (_states.TryGetValue(keyId, out ApiKeyState state))
+            {
+                _states[keyId] = state with { QuarantinedUntil = default };
+            }
+        }
+    }
+
     public void LiftQuarantines()
     {
         lock (_gate)

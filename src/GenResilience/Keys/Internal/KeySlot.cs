@@ -7,6 +7,7 @@ namespace GenResilience.Keys.Internal;
 internal sealed class KeySlot
 {
     private volatile bool _verified;
+    private long _lastSuccessTicks;
 
     public KeySlot(ApiKey key, KeyAdmission admission)
     {
@@ -25,8 +26,18 @@ internal sealed class KeySlot
         set => _verified = value;
     }
 
+    /// <summary>Gets or sets when a request with this key last succeeded.</summary>
+    public DateTimeOffset? LastSuccessAt
+    {
+        get => Interlocked.Read(ref _lastSuccessTicks) is var ticks and not 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+        set => Interlocked.Exchange(ref _lastSuccessTicks, value?.UtcTicks ?? 0);
+    }
+
     /// <summary>Gets or sets the check of this key in flight, shared by every request that waits for it (guarded by the slot).</summary>
     public Task? Check { get; set; }
 
     public override string ToString() => Key.Fingerprint;
 }
+
+/// <summary>A rejection a request met: which key, which status, and whether it quarantined the key.</summary>
+internal sealed record KeyRejection(KeySlot Slot, int StatusCode, bool Quarantined);

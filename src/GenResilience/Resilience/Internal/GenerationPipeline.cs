@@ -72,8 +72,7 @@ internal static class GenerationPipeline
             BackoffType = DelayBackoffType.Constant,
             Delay = TimeSpan.Zero,
             UseJitter = false,
-            ShouldHandle = static args => new ValueTask<bool>(
-                GenerationPipelineKeys.GetState(args.Context).LastOutcome is AttemptOutcome.ServerError or AttemptOutcome.NetworkError or AttemptOutcome.AttemptTimeout),
+            ShouldHandle = args => new ValueTask<bool>(ShouldRetryServerError(client, GenerationPipelineKeys.GetState(args.Context), args.Outcome)),
             DelayGenerator = args =>
             {
                 TimeSpan delay = delays[Math.Min(args.AttemptNumber, delays.Length - 1)];
@@ -100,6 +99,31 @@ internal static class GenerationPipeline
                 return default;
             },
         };
+    }
+
+    /// <summary>
+    /// Server errors, network errors and attempt timeouts are retried, except a failure that may have reached the
+    /// service on a request that must not be repeated (see <see cref="GenerationResilienceOptions.RetryNonIdempotentAfterAmbiguousFailure"/>).
+    /// </summary>
+    private static bool ShouldRetryServerError(GenerationClientContext client, RequestState state, Outcome<HttpResponseMessage> outcome)
+    {
+        if (state.LastOutcome is not (AttemptOutcome.ServerError or AttemptOutcome.NetworkError or AttemptOutcome.AttemptTimeout))
+        {
+            return false;
+        }
+
+        if (!state.MayHaveReachedOrigin || state.RetryAmbiguous)
+        {
+            return true;
+        }
+
+        if (!state.NotRetriedAsAmbiguous)
+        {
+            state.NotRetriedAsAmbiguous = true;
+            Log.AmbiguousFailureNotRetried(client.Logger, state.Target, Reason(state, outcome), state.Method, string.Format(CultureInfo.InvariantCulture, client.SettingFormat, nameof(GenerationResilienceOptions.RetryNonIdempotentAfterAmbiguousFailure)));
+        }
+
+        return false;
     }
 
     private static RetryStrategyOptions<HttpResponseMessage> RateLimitRetry(GenerationClientContext client, GenerationResilienceOptions options)

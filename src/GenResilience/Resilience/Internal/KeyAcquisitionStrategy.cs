@@ -94,13 +94,16 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
         }
 
         _client.Pool.Complete(lease, outcome: null, 0, null, request);
-        request.LastOutcome = outcome.Exception switch
+        (request.LastOutcome, request.MayHaveReachedOrigin) = outcome.Exception switch
         {
-            TimeoutRejectedException => AttemptOutcome.AttemptTimeout,
-            OperationCanceledException when cancellationToken.IsCancellationRequested => AttemptOutcome.Canceled,
-            HttpRequestException { InnerException: InvalidOperationException } when request.Attempts > 1 => AttemptOutcome.Failure,
-            HttpRequestException => AttemptOutcome.NetworkError,
-            _ => AttemptOutcome.Failure,
+            TimeoutRejectedException => (AttemptOutcome.AttemptTimeout, true),
+            OperationCanceledException when cancellationToken.IsCancellationRequested => (AttemptOutcome.Canceled, false),
+
+            // SocketsHttpHandler's ConnectTimeout: nothing was sent.
+            OperationCanceledException { InnerException: TimeoutException } => (AttemptOutcome.NetworkError, false),
+            HttpRequestException { InnerException: InvalidOperationException } when request.Attempts > 1 => (AttemptOutcome.Failure, false),
+            HttpRequestException network => (AttemptOutcome.NetworkError, !NeverSent(network)),
+            _ => (AttemptOutcome.Failure, false),
         };
         _client.Metrics.Attempt(_client.Provider, MetricName(request.LastOutcome));
 
@@ -145,7 +148,20 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
             ? RetryAfterHeader.Read(response, _client.TimeProvider.GetUtcNow())
             : null;
 
+        if (keyInPlay)
+        {
+            // The pool may judge a rejection to be about the request rather than the key: then it is final.
+            kind = _client.Pool.Complete(lease, kind, status, retryAfter, request) ?? GenerationOutcomeKind.Failure;
+        }
+        else
+        {
+            _client.Pool.Complete(lease, outcome: null, status, null, request);
+        }
+
         request.LastStatusCode = status;
+
+        // Cloudflare's 522 and 523 mean the origin was never reached; any other server error may have started the work.
+        request.MayHaveReachedOrigin = kind == GenerationOutcomeKind.ServerError && status is not (522 or 523);
         request.LastOutcome = kind switch
         {
             GenerationOutcomeKind.Success => AttemptOutcome.Success,
@@ -155,10 +171,14 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
             _ => AttemptOutcome.Failure,
         };
 
-        _client.Pool.Complete(lease, keyInPlay ? kind : GenerationOutcomeKind.Failure, status, retryAfter, request);
         _client.Metrics.Attempt(_client.Provider, MetricName(request.LastOutcome));
         return outcome;
     }
+
+    /// <summary>Whether a network error proves the request never left: no connection, no name, no TLS session.</summary>
+    private static bool NeverSent(HttpRequestException error)
+        => error.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError
+            || error.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused or System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NetworkUnreachable or System.Net.Sockets.SocketError.HostUnreachable };
 
     /// <summary>
     /// Sends a key check through the rest of this pipeline (attempt timeout, key handler, primary handler) by putting

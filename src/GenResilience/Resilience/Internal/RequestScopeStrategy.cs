@@ -39,6 +39,14 @@ internal sealed class RequestScopeStrategy : ResilienceStrategy<HttpResponseMess
 
         DateTimeOffset? deadline = total is { } t ? _client.TimeProvider.GetUtcNow() + t : null;
         var requestState = new RequestState(_client, _options, operation, deadline, total);
+        if (request is not null)
+        {
+            requestState.Method = request.Method.Method;
+            requestState.RetryAmbiguous = request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.RetryAfterAmbiguousFailureKey, out bool retry)
+                ? retry
+                : IsIdempotent(request.Method) || _options.RetryNonIdempotentAfterAmbiguousFailure;
+        }
+
         context.Properties.Set(GenerationPipelineKeys.State, requestState);
         request?.Options.Set(RequestState.Key, requestState);
 
@@ -49,6 +57,18 @@ internal sealed class RequestScopeStrategy : ResilienceStrategy<HttpResponseMess
             return Outcome.FromException<HttpResponseMessage>(GenerationErrors.TimedOut(requestState, timeout));
         }
 
+        // SocketsHttpHandler's connect timeout surfaces as a TaskCanceledException the caller did not cause.
+        if (outcome.Exception is OperationCanceledException { InnerException: TimeoutException } connect && !context.CancellationToken.IsCancellationRequested)
+        {
+            return Outcome.FromException<HttpResponseMessage>(GenerationErrors.ConnectTimedOut(requestState, connect));
+        }
+
+        // The body is read after the pipeline returns: bound it by the same deadline. A body already in memory cannot stall.
+        if (outcome.Result is { Content: { } content } response && deadline is { } bound && content is not (ByteArrayContent or ReadOnlyMemoryContent))
+        {
+            response.Content = new DeadlineBoundContent(content, requestState, bound);
+        }
+
         if (requestState.Attempts > 1 && requestState.LastOutcome is not (AttemptOutcome.Success or AttemptOutcome.Canceled))
         {
             Log.GaveUp(_client.Logger, requestState.Target, requestState.Attempts, Describe(requestState));
@@ -56,6 +76,11 @@ internal sealed class RequestScopeStrategy : ResilienceStrategy<HttpResponseMess
 
         return outcome;
     }
+
+    /// <summary>RFC 9110's idempotent methods: repeating them has the effect of sending them once.</summary>
+    private static bool IsIdempotent(HttpMethod method)
+        => method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Put || method == HttpMethod.Delete
+            || method == HttpMethod.Options || method == HttpMethod.Trace;
 
     private static string Describe(RequestState state)
         => state.LastStatusCode is { } status && state.LastOutcome is not (AttemptOutcome.NetworkError or AttemptOutcome.AttemptTimeout)

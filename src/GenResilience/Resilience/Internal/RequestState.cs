@@ -21,6 +21,12 @@ internal sealed class RequestState
 
     public GenerationClientContext Client { get; }
 
+    /// <summary>Gets or sets a value indicating whether a failure that may have reached the service may be retried (decided at the start).</summary>
+    public bool RetryAmbiguous { get; set; } = true;
+
+    /// <summary>Gets or sets the request's method, for messages.</summary>
+    public string Method { get; set; } = "request";
+
     /// <summary>The options in force when the request started; one request sees one set of options.</summary>
     public GenerationResilienceOptions Options { get; }
 
@@ -42,4 +48,16 @@ internal sealed class RequestState
     public AttemptOutcome LastOutcome { get; set; }
 
     public int RateLimitRetries { get; set; }
+
+    /// <summary>Gets or sets the last key rejection this request met, to tell a bad key from a refused request.</summary>
+    public Keys.Internal.KeyRejection? LastKeyRejection { get; set; }
+
+    /// <summary>Gets or sets how many keys refused this request with the same status (2 when rotation stopped for it).</summary>
+    public int RejectedByKeys { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the last failure may have reached the origin (a paid job may have started).</summary>
+    public bool MayHaveReachedOrigin { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether a retryable failure was not retried because it was ambiguous and the request is not idempotent.</summary>
+    public bool NotRetriedAsAmbiguous { get; set; }
 }
