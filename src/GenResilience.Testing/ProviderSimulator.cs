@@ -208,6 +208,7 @@ public sealed class ProviderSimulator : IDisposable
         lock (_gate)
         {
             DateTimeOffset now = Clock.GetUtcNow();
+            var seen = new SimulatedRequest(_requests.Count + 1, request.Method, request.Path, request.RawQuery ?? string.Empty, headers, body, apiKey, now);
             if (_rateLimit is { } limit && !limit.TryTake(apiKey ?? string.Empty, now))
             {
                 answer = limit.Refusal;
@@ -217,10 +218,11 @@ public sealed class ProviderSimulator : IDisposable
             {
                 SimulatorRoute? route = _routes.FirstOrDefault(r => r.ApiKey is not null && r.Matches(request.Method, request.Path, apiKey))
                     ?? _routes.FirstOrDefault(r => r.ApiKey is null && r.Matches(request.Method, request.Path, apiKey));
-                answer = route?.Next() ?? Unmatched;
+                answer = route?.Next(seen) ?? Unmatched;
             }
 
-            _requests.Add(new SimulatedRequest(_requests.Count + 1, request.Method, request.Path, request.RawQuery ?? string.Empty, headers, body, apiKey, answer, now));
+            seen.Response = answer;
+            _requests.Add(seen);
             received = _received;
             _received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }

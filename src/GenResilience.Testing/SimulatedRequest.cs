@@ -7,7 +7,7 @@ namespace GenResilience.Testing;
 /// </summary>
 public sealed class SimulatedRequest
 {
-    internal SimulatedRequest(int sequence, string method, string path, string query, IReadOnlyDictionary<string, string> headers, byte[] body, string? apiKey, SimulatedResponse response, DateTimeOffset receivedAt)
+    internal SimulatedRequest(int sequence, string method, string path, string query, IReadOnlyDictionary<string, string> headers, byte[] body, string? apiKey, DateTimeOffset receivedAt)
     {
         Sequence = sequence;
         Method = method;
@@ -16,7 +16,6 @@ public sealed class SimulatedRequest
         Headers = headers;
         Body = body;
         ApiKey = apiKey;
-        Response = response;
         ReceivedAt = receivedAt;
     }
 
@@ -48,7 +47,7 @@ public sealed class SimulatedRequest
     public DateTimeOffset ReceivedAt { get; }
 
     /// <summary>Gets the answer the simulator gave.</summary>
-    public SimulatedResponse Response { get; }
+    public SimulatedResponse Response { get; internal set; } = SimulatedResponse.Ok();
 
     /// <inheritdoc/>
     public override string ToString() => $"#{Sequence} {Method} {Path}{Query} -> {Response}";

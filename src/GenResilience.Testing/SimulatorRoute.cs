@@ -8,6 +8,7 @@ public sealed class SimulatorRoute
     private readonly object _gate = new();
     private readonly Queue<SimulatedResponse> _script = new();
     private SimulatedResponse _last = SimulatedResponse.Ok();
+    private Func<SimulatedRequest, SimulatedResponse>? _handler;
     private int _hits;
 
     internal SimulatorRoute(string method, string path, string? apiKey)
@@ -54,6 +55,7 @@ public sealed class SimulatorRoute
 
         lock (_gate)
         {
+            _handler = null;
             _script.Clear();
             foreach (SimulatedResponse response in script)
             {
@@ -66,17 +68,43 @@ public sealed class SimulatorRoute
         return this;
     }
 
+    /// <summary>
+    /// Answers every request with <paramref name="handler"/>, for endpoints whose answer depends on the request or on
+    /// state (a job that progresses over polls, an account's balance). Replaces any script.
+    /// </summary>
+    /// <param name="handler">Computes the answer; it runs under the simulator's lock, so keep it quick.</param>
+    /// <returns>This route.</returns>
+    public SimulatorRoute Handle(Func<SimulatedRequest, SimulatedResponse> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_gate)
+        {
+            _script.Clear();
+            _handler = handler;
+        }
+
+        return this;
+    }
+
     internal bool Matches(string method, string path, string? apiKey)
         => string.Equals(method, Method, StringComparison.OrdinalIgnoreCase)
             && (ApiKey is null || string.Equals(apiKey, ApiKey, StringComparison.Ordinal))
             && (Path.EndsWith('*') ? path.StartsWith(Path[..^1], StringComparison.Ordinal) : string.Equals(path, Path, StringComparison.Ordinal));
 
-    internal SimulatedResponse Next()
+    internal SimulatedResponse Next(SimulatedRequest request)
     {
+        Func<SimulatedRequest, SimulatedResponse>? handler;
         lock (_gate)
         {
             _hits++;
-            return _script.Count > 0 ? _script.Dequeue() : _last;
+            if (_handler is null)
+            {
+                return _script.Count > 0 ? _script.Dequeue() : _last;
+            }
+
+            handler = _handler;
         }
+
+        return handler(request);
     }
 }

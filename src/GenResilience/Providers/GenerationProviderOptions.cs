@@ -10,4 +10,14 @@ public abstract class GenerationProviderOptions : GenerationResilienceOptions
     /// </summary>
     /// <value>The provider's public address, where it has one.</value>
     public Uri? BaseAddress { get; set; }
+
+    /// <summary>
+    /// Adds what is wrong with the provider's own settings (models, accounts, paths) to <paramref name="failures"/>;
+    /// each message starts with the setting's configuration path.
+    /// </summary>
+    /// <param name="section">The provider's configuration section, for example <c>GenerationClients:UseApi</c>.</param>
+    /// <param name="failures">Where to add the messages.</param>
+    internal virtual void ValidateProviderSettings(string section, ICollection<string> failures)
+    {
+    }
 }

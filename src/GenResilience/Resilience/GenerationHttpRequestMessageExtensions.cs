@@ -10,6 +10,8 @@ public static class GenerationHttpRequestMessageExtensions
     internal static readonly HttpRequestOptionsKey<TimeSpan> TotalTimeoutKey = new("GenResilience.TotalTimeout");
     internal static readonly HttpRequestOptionsKey<Func<HttpContent>> ContentFactoryKey = new("GenResilience.ContentFactory");
     internal static readonly HttpRequestOptionsKey<bool> RetryAfterAmbiguousFailureKey = new("GenResilience.RetryAfterAmbiguousFailure");
+    internal static readonly HttpRequestOptionsKey<bool> ProbeKey = new("GenResilience.Probe");
+    internal static readonly HttpRequestOptionsKey<string> ProbeApiKeyKey = new("GenResilience.ProbeApiKey");
 
     /// <summary>
     /// Names the operation (<c>image</c>, <c>video</c>, ...) for log lines (<c>Bytez image: server error 522, ...</c>)
@@ -78,5 +80,18 @@ public static class GenerationHttpRequestMessageExtensions
     {
         ArgumentNullException.ThrowIfNull(request);
         request.Options.Set(RetryAfterAmbiguousFailureKey, retry);
+    }
+
+    /// <summary>
+    /// Marks a probe: sent once, with no retry of any kind, so it reports what the service says now. With
+    /// <paramref name="apiKey"/>, it goes out with that key, quarantined or not, outside the key's line.
+    /// </summary>
+    internal static void SetProbe(this HttpRequestMessage request, string? apiKey = null)
+    {
+        request.Options.Set(ProbeKey, true);
+        if (apiKey is not null)
+        {
+            request.Options.Set(ProbeApiKeyKey, apiKey);
+        }
     }
 }

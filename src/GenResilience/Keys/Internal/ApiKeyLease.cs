@@ -39,5 +39,8 @@ internal sealed class ApiKeyLease
     /// </summary>
     public bool KeySent { get; set; }
 
+    /// <summary>Gets a value indicating whether the lease is a probe's: its answer teaches the pool nothing.</summary>
+    public bool IsProbe { get; init; }
+
     public override string ToString() => Key.Fingerprint;
 }

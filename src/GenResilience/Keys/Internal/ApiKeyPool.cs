@@ -33,6 +33,11 @@ internal sealed class ApiKeyPool
     /// </summary>
     public async ValueTask<ApiKeyLease> AcquireAsync(RequestState request, IKeyCheckSender? checker, CancellationToken cancellationToken)
     {
+        if (request.ProbeApiKey is { } probeKey)
+        {
+            return ProbeLease(probeKey, request);
+        }
+
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -112,6 +117,11 @@ internal sealed class ApiKeyPool
     /// </summary>
     public GenerationOutcomeKind? Complete(ApiKeyLease lease, GenerationOutcomeKind? outcome, int statusCode, TimeSpan? retryAfter, RequestState request)
     {
+        if (lease.IsProbe)
+        {
+            return outcome;
+        }
+
         KeySlot slot = lease.Slot;
         DateTimeOffset now = _client.TimeProvider.GetUtcNow();
         switch (outcome)
@@ -188,6 +198,16 @@ internal sealed class ApiKeyPool
         Quarantine(slot, statusCode, request, now);
         request.LastKeyRejection = new KeyRejection(slot, statusCode, Quarantined: true);
         return GenerationOutcomeKind.KeyRejected;
+    }
+
+    /// <summary>A lease on one named key for a probe: whatever the key's state, outside its line, and no news for the pool.</summary>
+    private ApiKeyLease ProbeLease(string key, RequestState request)
+    {
+        KeySet set = CurrentKeys(_client.Options);
+        string id = KeyFingerprint.IdFor(key);
+        KeySlot slot = set.Slots.FirstOrDefault(s => s.Key.Id == id)
+            ?? throw new InvalidOperationException($"{request.Target}: the key to probe ({KeyFingerprint.For(key)}) is not one of the client's keys.");
+        return new ApiKeyLease(slot, set.Version, new AdmissionTicket(AdmissionStatus.Admitted, -1, 0, TimeSpan.Zero), _client.TimeProvider.GetUtcNow(), set.Options.ApiKeyHeaderName, set.Options.EffectiveApiKeyScheme) { IsProbe = true };
     }
 
     /// <summary>Moves the round-robin cursor to the next usable key after it and returns that key's index.</summary>

@@ -11,12 +11,13 @@ internal sealed record ProviderInfo(
     string? KeysFromEnvironment,
     Func<GenerationClientsOptions, GenerationProviderOptions?> Select)
 {
-    public static IReadOnlyList<ProviderInfo> All { get; } =
-    [
-        new("UseApi", GenerationHttpClientNames.UseApi, "the USEAPI_API_TOKEN environment variable", o => o.UseApi),
-        new("Bytez", GenerationHttpClientNames.Bytez, "the BYTEZ_API_KEY_1, BYTEZ_API_KEY_2, ... environment variables", o => o.Bytez),
-        new("Velro", GenerationHttpClientNames.Velro, null, o => o.Velro),
-    ];
+    public static ProviderInfo UseApi { get; } = new("UseApi", GenerationHttpClientNames.UseApi, "the USEAPI_API_TOKEN environment variable", o => o.UseApi);
+
+    public static ProviderInfo Bytez { get; } = new("Bytez", GenerationHttpClientNames.Bytez, "the BYTEZ_API_KEY_1, BYTEZ_API_KEY_2, ... environment variables", o => o.Bytez);
+
+    public static ProviderInfo Velro { get; } = new("Velro", GenerationHttpClientNames.Velro, null, o => o.Velro);
+
+    public static IReadOnlyList<ProviderInfo> All { get; } = [UseApi, Bytez, Velro];
 
     /// <summary>The configuration section of a provider: <c>GenerationClients:Bytez</c>.</summary>
     public static string SectionFor(string provider) => GenerationClientsOptions.SectionName + ":" + provider;

@@ -31,6 +31,7 @@ internal static class ProviderOptionsRules
             failures.Add($"{section}:BaseAddress ('{settings.BaseAddress}') must be an absolute http or https address.");
         }
 
+        settings.ValidateProviderSettings(section, failures);
         return failures;
     }
 }

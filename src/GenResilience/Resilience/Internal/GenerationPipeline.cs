@@ -107,7 +107,7 @@ internal static class GenerationPipeline
     /// </summary>
     private static bool ShouldRetryServerError(GenerationClientContext client, RequestState state, Outcome<HttpResponseMessage> outcome)
     {
-        if (state.LastOutcome is not (AttemptOutcome.ServerError or AttemptOutcome.NetworkError or AttemptOutcome.AttemptTimeout))
+        if (state.IsProbe || state.LastOutcome is not (AttemptOutcome.ServerError or AttemptOutcome.NetworkError or AttemptOutcome.AttemptTimeout))
         {
             return false;
         }
@@ -140,7 +140,7 @@ internal static class GenerationPipeline
             ShouldHandle = args =>
             {
                 RequestState state = GenerationPipelineKeys.GetState(args.Context);
-                return new ValueTask<bool>(state.LastOutcome == AttemptOutcome.RateLimited && state.RateLimitRetries < budget);
+                return new ValueTask<bool>(!state.IsProbe && state.LastOutcome == AttemptOutcome.RateLimited && state.RateLimitRetries < budget);
             },
             OnRetry = args =>
             {
@@ -160,7 +160,7 @@ internal static class GenerationPipeline
             MaxRetryAttempts = options.ApiKeys.Count,
             Delay = TimeSpan.Zero,
             UseJitter = false,
-            ShouldHandle = static args => new ValueTask<bool>(GenerationPipelineKeys.GetState(args.Context).LastOutcome == AttemptOutcome.KeyRejected),
+            ShouldHandle = static args => new ValueTask<bool>(GenerationPipelineKeys.GetState(args.Context) is { IsProbe: false, LastOutcome: AttemptOutcome.KeyRejected }),
             OnRetry = args =>
             {
                 client.Metrics.Retry(client.Provider, "key_rejected");

@@ -42,6 +42,8 @@ internal sealed class RequestScopeStrategy : ResilienceStrategy<HttpResponseMess
         if (request is not null)
         {
             requestState.Method = request.Method.Method;
+            requestState.IsProbe = request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.ProbeKey, out bool probe) && probe;
+            requestState.ProbeApiKey = request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.ProbeApiKeyKey, out string? probeKey) ? probeKey : null;
             requestState.RetryAmbiguous = request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.RetryAfterAmbiguousFailureKey, out bool retry)
                 ? retry
                 : IsIdempotent(request.Method) || _options.RetryNonIdempotentAfterAmbiguousFailure;

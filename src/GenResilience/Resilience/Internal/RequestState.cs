@@ -24,6 +24,12 @@ internal sealed class RequestState
     /// <summary>Gets or sets a value indicating whether a failure that may have reached the service may be retried (decided at the start).</summary>
     public bool RetryAmbiguous { get; set; } = true;
 
+    /// <summary>Gets or sets a value indicating whether this is a probe: one attempt, no retry of any kind.</summary>
+    public bool IsProbe { get; set; }
+
+    /// <summary>Gets or sets the key a probe must use, whatever its state.</summary>
+    public string? ProbeApiKey { get; set; }
+
     /// <summary>Gets or sets the request's method, for messages.</summary>
     public string Method { get; set; } = "request";
 
