@@ -15,8 +15,6 @@ namespace GenResilience;
 /// </remarks>
 public sealed class GenerationException : Exception
 {
-    private const int MaxBodyChars = 64 * 1024;
-
     private readonly string? _userMessage;
 
     /// <summary>
@@ -99,7 +97,13 @@ public sealed class GenerationException : Exception
     /// error code, validation errors and <c>Retry-After</c>. When the response came through the GenResilience pipeline
     /// the provider, operation and number of attempts come from it.
     /// </summary>
-    /// <param name="response">A response whose status is not a success. It is not disposed.</param>
+    /// <remarks>
+    /// At most the first 32 KB of the body are read, decoded with the <c>Content-Type</c> charset (a byte order mark
+    /// wins; UTF-8 when neither says). A buffered body is left as it was. A body that is still a stream which can be
+    /// read only once (<see cref="HttpCompletionOption.ResponseHeadersRead"/>) is replaced on
+    /// <see cref="HttpResponseMessage.Content"/> by content with the same headers that yields the same bytes.
+    /// </remarks>
+    /// <param name="response">A response whose status is not a success. It is not disposed, and its body can still be read afterwards.</param>
     /// <param name="cancellationToken">Cancels reading the body.</param>
     /// <returns>The exception; the caller throws it.</returns>
     /// <exception cref="ArgumentException">The response is a success.</exception>
@@ -109,7 +113,7 @@ public sealed class GenerationException : Exception
     /// <summary>
     /// Turns a final non-success response into a <see cref="GenerationException"/> for the given provider.
     /// </summary>
-    /// <param name="response">A response whose status is not a success. It is not disposed.</param>
+    /// <param name="response">A response whose status is not a success. It is not disposed, and its body can still be read afterwards.</param>
     /// <param name="provider">The provider name to report; <see langword="null"/> takes it from the pipeline, or the request's host.</param>
     /// <param name="cancellationToken">Cancels reading the body.</param>
     /// <returns>The exception; the caller throws it.</returns>
@@ -123,9 +127,15 @@ public sealed class GenerationException : Exception
         }
 
         RequestState? state = response.RequestMessage is { } request && request.Options.TryGetValue(RequestState.Key, out RequestState? s) ? s : null;
-        string body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+        IList<string> keys = state?.Options.ApiKeys ?? [];
+        (string body, bool truncated) = await ErrorBodyReader.ReadAsync(response, cancellationToken).ConfigureAwait(false);
+
+        // Before anything parses or shortens the text: a key cut in two is no longer recognisable.
+        body = KeyRedactor.Redact(body, keys, truncated);
         ParsedError parsed = ErrorBodyParser.Parse(body, response.Content.Headers.ContentType?.MediaType);
-        string? serverText = parsed.Message is null ? null : Redact(parsed.Message, state);
+
+        // Again on what the parser made of it: decoding JSON or HTML can reveal a key that was escaped twice over.
+        string? serverText = parsed.Message is null ? null : KeyRedactor.Redact(parsed.Message, keys);
 
         int status = (int)response.StatusCode;
         GenerationOutcomeClassifier classifier = state?.Options.Classifier ?? GenerationOutcomeClassifier.Default;
@@ -147,10 +157,10 @@ public sealed class GenerationException : Exception
             Operation = state?.Operation,
             StatusCode = status,
             Attempts = attempts,
-            ErrorCode = parsed.Code is null ? null : Redact(parsed.Code, state),
+            ErrorCode = parsed.Code is null ? null : KeyRedactor.Redact(parsed.Code, keys),
             RequestId = ReadRequestId(response),
             RetryAfter = retryAfter,
-            ValidationErrors = [.. parsed.ValidationErrors.Select(v => new GenerationValidationError(Redact(v.Field, state), Redact(v.Message, state)))],
+            ValidationErrors = [.. parsed.ValidationErrors.Select(v => new GenerationValidationError(KeyRedactor.Redact(v.Field, keys), KeyRedactor.Redact(v.Message, keys)))],
         };
     }
 
@@ -164,23 +174,6 @@ public sealed class GenerationException : Exception
         _ => Enum.IsDefined(status) ? status.ToString() : "HTTP " + ((int)status).ToString(CultureInfo.InvariantCulture),
     };
 
-    private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            using var reader = new StreamReader(stream);
-            char[] buffer = new char[MaxBodyChars];
-            int read = await reader.ReadBlockAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
-            return new string(buffer, 0, read);
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException or ObjectDisposedException or InvalidOperationException)
-        {
-            // The body is a nicety; the status alone still makes a useful error.
-            return string.Empty;
-        }
-    }
-
     private static string? ReadRequestId(HttpResponseMessage response)
     {
         foreach (string name in (string[])["X-Request-ID", "X-Request-Id", "Request-Id", "CF-Ray"])
@@ -192,24 +185,5 @@ public sealed class GenerationException : Exception
         }
 
         return null;
-    }
-
-    /// <summary>A server may echo the key it refused; never let that reach a message.</summary>
-    private static string Redact(string text, RequestState? state)
-    {
-        if (state is null)
-        {
-            return text;
-        }
-
-        foreach (string key in state.Options.ApiKeys)
-        {
-            if (!string.IsNullOrEmpty(key) && text.Contains(key, StringComparison.Ordinal))
-            {
-                text = text.Replace(key, Keys.Internal.KeyFingerprint.For(key), StringComparison.Ordinal);
-            }
-        }
-
-        return text;
     }
 }

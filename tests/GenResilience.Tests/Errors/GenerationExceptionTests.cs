@@ -133,8 +133,8 @@ public class GenerationExceptionTests
     public void UserMessage_Defaults_MatchTheDocumentedSentences()
     {
         Assert.Equal("The service is being set up. Please try again in a few minutes.", new GenerationException(GenerationErrorKind.Unauthorized, "p", "m").UserMessage);
-        Assert.Equal("The service is busy; your request is queued, try again in 2-3 minutes.", new GenerationException(GenerationErrorKind.RateLimited, "p", "m").UserMessage);
-        Assert.Equal("The service is busy; your request is queued, try again in 45 seconds.", new GenerationException(GenerationErrorKind.RateLimited, "p", "m") { RetryAfter = TimeSpan.FromSeconds(45) }.UserMessage);
+        Assert.Equal("The service is busy; please try again in 2-3 minutes.", new GenerationException(GenerationErrorKind.RateLimited, "p", "m").UserMessage);
+        Assert.Equal("The service is busy; please try again in 45 seconds.", new GenerationException(GenerationErrorKind.RateLimited, "p", "m") { RetryAfter = TimeSpan.FromSeconds(45) }.UserMessage);
         Assert.Equal("This is taking longer than usual. Please try again in a moment.", new GenerationException(GenerationErrorKind.Timeout, "p", "m").UserMessage);
         Assert.Equal("The service is having trouble right now; we retried 3 times. Please try again later.", new GenerationException(GenerationErrorKind.ServiceUnavailable, "p", "m") { Attempts = 4 }.UserMessage);
         Assert.Equal("The service is having trouble right now; we retried once. Please try again later.", new GenerationException(GenerationErrorKind.ServiceUnavailable, "p", "m") { Attempts = 2 }.UserMessage);

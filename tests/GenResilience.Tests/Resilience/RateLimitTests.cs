@@ -92,7 +92,7 @@ public class RateLimitTests
         Assert.Equal(GenerationErrorKind.RateLimited, error.Kind);
         Assert.Equal(TimeSpan.FromSeconds(10), error.RetryAfter);
         Assert.Equal(2, error.Attempts);
-        Assert.Equal("The service is busy; your request is queued, try again in 10 seconds.", error.UserMessage);
+        Assert.Equal("The service is busy; please try again in 10 seconds.", error.UserMessage);
         Assert.Contains("MaxRateLimitRetries", error.Message, StringComparison.Ordinal);
     }
 
@@ -154,7 +154,7 @@ public class RateLimitTests
         Assert.Equal(1, error.Attempts);
         Assert.Single(h.Simulator.Requests);
         Assert.Contains("try again in 1m30s", error.Message, StringComparison.Ordinal);
-        Assert.Equal("The service is busy; your request is queued, try again in 2 minutes.", error.UserMessage);
+        Assert.Equal("The service is busy; please try again in 2 minutes.", error.UserMessage);
     }
 
     [Fact]

@@ -11,8 +11,8 @@ internal static class UserMessages
     {
         GenerationErrorKind.Unauthorized => "The service is being set up. Please try again in a few minutes.",
         GenerationErrorKind.RateLimited => retryAfter is { } wait && wait > TimeSpan.Zero
-            ? $"The service is busy; your request is queued, try again in {Describe(wait)}."
-            : "The service is busy; your request is queued, try again in 2-3 minutes.",
+            ? $"The service is busy; please try again in {Describe(wait)}."
+            : "The service is busy; please try again in 2-3 minutes.",
         GenerationErrorKind.Timeout => "This is taking longer than usual. Please try again in a moment.",
         GenerationErrorKind.ServiceUnavailable => attempts > 1
             ? $"The service is having trouble right now; we retried {Times(attempts - 1)}. Please try again later."
