@@ -35,6 +35,9 @@ public class RequestRefusalTests
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Equal(2, h.Simulator.RequestsTo(Gated).Count);
+        GenerationException error = await GenerationException.FromResponseAsync(refused);
+        Assert.Contains("the refusal is about the request", error.Message, StringComparison.Ordinal);
+        Assert.Contains("This model is not available on your plan", error.Message, StringComparison.Ordinal);
 
         // Every key still works for everything else.
         for (int i = 0; i < 3; i++)

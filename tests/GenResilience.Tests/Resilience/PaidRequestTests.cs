@@ -33,6 +33,10 @@ public class PaidRequestTests
         string line = Assert.Single(h.Warnings("AmbiguousFailureNotRetried"));
         Assert.Contains("RetryNonIdempotentAfterAmbiguousFailure", line, StringComparison.Ordinal);
         Assert.Contains("SetRetryAfterAmbiguousFailure(true)", line, StringComparison.Ordinal);
+
+        GenerationException error = await GenerationException.FromResponseAsync(response);
+        Assert.Contains("It was not retried: the request may have reached the service", error.Message, StringComparison.Ordinal);
+        Assert.Contains("RetryNonIdempotentAfterAmbiguousFailure", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -132,6 +136,7 @@ public class PaidRequestTests
         GenerationException error = await Assert.ThrowsAsync<GenerationException>(() => call.Bounded());
         Assert.Equal(GenerationErrorKind.Timeout, error.Kind);
         Assert.Equal(1, error.Attempts);
+        Assert.Contains("It was not retried", error.Message, StringComparison.Ordinal);
         Assert.Equal(1, handler.Calls);
     }
 

@@ -50,7 +50,7 @@ internal static class GenerationErrors
             : string.Create(CultureInfo.InvariantCulture, $"the total timeout of {Durations.Format(request.TotalTimeout ?? TimeSpan.Zero)} passed after {request.Attempts} {(request.Attempts == 1 ? "attempt" : "attempts")}");
         string message = string.Create(
             CultureInfo.InvariantCulture,
-            $"{request.Target} timed out: {what}. Timeouts can be adjusted in {Setting(request, "AttemptTimeout")} and {Setting(request, "TotalTimeout")}, or per request.");
+            $"{request.Target} timed out: {what}.{NotRetriedNote(request)} Timeouts can be adjusted in {Setting(request, "AttemptTimeout")} and {Setting(request, "TotalTimeout")}, or per request.");
         return new GenerationException(GenerationErrorKind.Timeout, request.Provider, message, inner)
         {
             Operation = request.Operation,
@@ -100,7 +100,7 @@ internal static class GenerationErrors
     }
 
     /// <summary>The sentence that tells a developer which setting to change for this kind of failure.</summary>
-    public static string HintFor(GenerationErrorKind kind, RequestState? request) => kind switch
+    public static string HintFor(GenerationErrorKind kind, RequestState? request) => NotRetriedNote(request) + RefusedByKeysNote(request) + (kind switch
     {
         GenerationErrorKind.ServiceUnavailable => $" Retry settings can be adjusted in {Setting(request, "RetryDelays")} and {Setting(request, "RetryStatusCodes")}.",
         GenerationErrorKind.RateLimited => $" Rate-limit retries are set by {Setting(request, "MaxRateLimitRetries")}, {Setting(request, "MaxRetryAfter")} and {Setting(request, "RateLimitDelay")}.",
@@ -108,7 +108,19 @@ internal static class GenerationErrors
         GenerationErrorKind.Timeout => $" Timeouts can be adjusted in {Setting(request, "AttemptTimeout")} and {Setting(request, "TotalTimeout")}.",
         GenerationErrorKind.InsufficientCredits => " Add credits to the provider account behind the API key.",
         _ => string.Empty,
-    };
+    });
+
+    /// <summary>Why a retryable failure was not retried: it may have reached the service, and the request may not be repeated.</summary>
+    public static string NotRetriedNote(RequestState? request)
+        => request is { NotRetriedAsAmbiguous: true }
+            ? $" It was not retried: the request may have reached the service (a paid job may have started), and {request.Method} requests are not repeated after such a failure; " +
+              $"set {Setting(request, nameof(GenerationResilienceOptions.RetryNonIdempotentAfterAmbiguousFailure))} or request.SetRetryAfterAmbiguousFailure(true) to allow it."
+            : string.Empty;
+
+    private static string RefusedByKeysNote(RequestState? request)
+        => request is { RejectedByKeys: >= 2 }
+            ? string.Create(CultureInfo.InvariantCulture, $" {request.RejectedByKeys} API keys refused this request with the same status, so the refusal is about the request (a model or feature the account may not use), not the keys: no key was taken out of use.")
+            : string.Empty;
 
     private static string Setting(RequestState? request, string property)
         => string.Format(CultureInfo.InvariantCulture, request?.Client.SettingFormat ?? "GenerationResilienceOptions.{0}", property);
