@@ -1,0 +1,82 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using GenResilience.Benchmarks;
+using GenResilience.Benchmarks.RateLimit;
+using GenResilience.Benchmarks.Reporting;
+using GenResilience.Benchmarks.RevokedKey;
+using GenResilience.Benchmarks.Server;
+
+// dotnet run -c Release --project tests/GenResilience.Benchmarks -- <all | overhead | rate-limit | revoked-key> [--quick]
+string[] commands = ["all", "overhead", "rate-limit", "revoked-key"];
+bool quick = args.Contains("--quick");
+string[] rest = [.. args.Where(a => a != "--quick")];
+if (rest.Length != 1 || !commands.Contains(rest[0]))
+{
+    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/GenResilience.Benchmarks -- <all | overhead | rate-limit | revoked-key> [--quick]");
+    Console.Error.WriteLine("  overhead     BenchmarkDotNet: one in-memory request through a plain client, the standard handler and ours");
+    Console.Error.WriteLine("  rate-limit   600 requests, 64 callers, a loopback provider admitting 100 requests/s per key");
+    Console.Error.WriteLine("  revoked-key  1,000 requests with keys [A, B], A revoked, 1 and 32 callers");
+    Console.Error.WriteLine("  --quick      fewer iterations and requests, for a quick look (figures not for publishing)");
+    return 2;
+}
+
+string command = rest[0];
+
+// Beside BenchmarkDotNet's own results (gitignored).
+string resultsFolder = Path.Combine("BenchmarkDotNet.Artifacts", "results");
+Directory.CreateDirectory(resultsFolder);
+bool all = command == "all";
+var report = new StringBuilder();
+report.AppendLine(Machine(quick));
+
+if (all || command == "overhead")
+{
+    Job job = (quick ? Job.ShortRun : Job.Default).WithId(quick ? "quick" : "default");
+    IConfig config = DefaultConfig.Instance.AddJob(job).AddDiagnoser(MemoryDiagnoser.Default);
+    Summary summary = BenchmarkRunner.Run<OverheadBenchmarks>(config);
+    report.AppendLine("## Overhead (BenchmarkDotNet, one in-memory request)").AppendLine().AppendLine(OverheadReport.Table(summary));
+}
+
+if (all || command is "rate-limit" or "revoked-key")
+{
+    await using LoopbackProvider provider = await LoopbackProvider.StartAsync();
+    if (all || command == "rate-limit")
+    {
+        RateLimitSettings settings = quick ? RateLimitSettings.Quick : RateLimitSettings.Full;
+        IReadOnlyList<RateLimitResult> results = await RateLimitScenario.RunAsync(provider, settings, Console.Out);
+        report.AppendLine(System.Globalization.CultureInfo.InvariantCulture,
+            $"## Rate-limit makespan ({settings.Requests} requests, {settings.Callers} callers, {settings.ProviderRequestsPerSecondPerKey} requests/s per key, bucket {settings.ProviderBucketCapacity}, Retry-After: {settings.RetryAfterSeconds})");
+        report.AppendLine().AppendLine(ResultTables.RateLimit(results)).AppendLine(ResultTables.RateLimitTimeline(results));
+        await AttemptTraces.WriteAsync(resultsFolder, results);
+    }
+
+    if (all || command == "revoked-key")
+    {
+        RevokedKeySettings settings = quick ? RevokedKeySettings.Quick : RevokedKeySettings.Full;
+        IReadOnlyList<RevokedKeyResult> results = await RevokedKeyScenario.RunAsync(provider, settings, Console.Out);
+        report.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"## Revoked key ({settings.Requests} requests, keys [A, B], A revoked)");
+        report.AppendLine().AppendLine(ResultTables.RevokedKey(results));
+    }
+}
+
+string file = Path.Combine(resultsFolder, $"genresilience-{command}{(quick ? "-quick" : "")}.md");
+await File.WriteAllTextAsync(file, report.ToString());
+Console.WriteLine();
+Console.WriteLine(report);
+Console.WriteLine($"Written to {Path.GetFullPath(file)}");
+return 0;
+
+static string Machine(bool quick)
+    => $"""
+        # GenResilience benchmarks{(quick ? " (--quick: not for publishing)" : "")}
+
+        - date: {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC
+        - machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription} {RuntimeInformation.OSArchitecture}
+        - runtime: {RuntimeInformation.FrameworkDescription}
+
+        """;
