@@ -20,4 +20,10 @@ public abstract class GenerationProviderOptions : GenerationResilienceOptions
     internal virtual void ValidateProviderSettings(string section, ICollection<string> failures)
     {
     }
+
+    /// <summary>Adds the data-annotation failures of these options; a provider with annotations of its own overrides this with its validator.</summary>
+    /// <param name="section">The provider's configuration section.</param>
+    /// <param name="failures">Where to add the messages.</param>
+    internal virtual void ValidateAnnotations(string section, ICollection<string> failures)
+        => Resilience.Internal.GenerationResilienceRules.CheckAnnotations(this, section, failures);
 }

@@ -11,6 +11,7 @@ public static class GenerationHttpRequestMessageExtensions
     internal static readonly HttpRequestOptionsKey<Func<HttpContent>> ContentFactoryKey = new("GenResilience.ContentFactory");
     internal static readonly HttpRequestOptionsKey<bool> RetryAfterAmbiguousFailureKey = new("GenResilience.RetryAfterAmbiguousFailure");
     internal static readonly HttpRequestOptionsKey<bool> ProbeKey = new("GenResilience.Probe");
+    internal static readonly HttpRequestOptionsKey<Func<CancellationToken, Task<HttpResponseMessage?>>> AmbiguousRetryGuardKey = new("GenResilience.AmbiguousRetryGuard");
     internal static readonly HttpRequestOptionsKey<string> ProbeApiKeyKey = new("GenResilience.ProbeApiKey");
 
     /// <summary>
@@ -94,4 +95,12 @@ public static class GenerationHttpRequestMessageExtensions
             request.Options.Set(ProbeApiKeyKey, apiKey);
         }
     }
+
+    /// <summary>
+    /// Before a retry after a failure that may have reached the service, <paramref name="guard"/> looks for the work
+    /// the failed attempt may have started (a job with this request's reference); a response it returns is the
+    /// request's answer and nothing is sent again. One job, one charge, even through an outage.
+    /// </summary>
+    internal static void SetAmbiguousRetryGuard(this HttpRequestMessage request, Func<CancellationToken, Task<HttpResponseMessage?>> guard)
+        => request.Options.Set(AmbiguousRetryGuardKey, guard);
 }

@@ -12,7 +12,7 @@ internal static class ProviderOptionsRules
     {
         var failures = new List<string>();
         string section = ProviderInfo.SectionFor(provider.Name);
-        GenerationResilienceRules.CheckAnnotations(settings, section, failures);
+        settings.ValidateAnnotations(section, failures);
         GenerationResilienceRules.Check(settings, provider.SettingFormat, failures);
 
         if (settings.ApiKeys is { Count: 0 })

@@ -16,8 +16,11 @@ internal static class GenerationResilienceRules
     /// <param name="name">How the messages name the options: the client or the configuration section.</param>
     /// <param name="failures">Where to add the messages.</param>
     public static void CheckAnnotations(GenerationResilienceOptions options, string name, ICollection<string> failures)
+        => AddFailures(Annotations.Validate(name, options), failures);
+
+    /// <summary>Adds the failures of a validation result.</summary>
+    public static void AddFailures(Microsoft.Extensions.Options.ValidateOptionsResult result, ICollection<string> failures)
     {
-        Microsoft.Extensions.Options.ValidateOptionsResult result = Annotations.Validate(name, options);
         if (result.Failed && result.Failures is { } messages)
         {
             foreach (string message in messages)

@@ -40,6 +40,20 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
         RequestState request = GenerationPipelineKeys.GetState(context);
         CancellationToken cancellationToken = context.CancellationToken;
 
+        // A retry after a failure that may have reached the service: first look for the work it may have started.
+        if (request.Attempts > 0 && request.MayHaveReachedOrigin
+            && context.GetRequestMessage()?.Options.TryGetValue(GenerationHttpRequestMessageExtensions.AmbiguousRetryGuardKey, out Func<CancellationToken, Task<HttpResponseMessage?>>? guard) == true)
+        {
+            HttpResponseMessage? found = await guard(cancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+            if (found is not null)
+            {
+                request.LastOutcome = AttemptOutcome.Success;
+                request.LastStatusCode = (int)found.StatusCode;
+                request.MayHaveReachedOrigin = false;
+                return Outcome.FromResult(found);
+            }
+        }
+
         // Each attempt is judged by itself: nothing thrown before this attempt's send may look like the last one's outcome.
         request.LastOutcome = AttemptOutcome.None;
 
