@@ -88,7 +88,7 @@ public static partial class GenerationClientsServiceCollectionExtensions
                 .AddGenerationPipeline(new GenerationClientDefinition(
                     ClientName: provider.ClientName,
                     Provider: provider.Name,
-                    GetOptions: provider.GetOptions,
+                    BindOptions: provider.BindOptions,
                     Validate: provider.Validate,
                     SettingFormat: provider.SettingFormat,
                     KeysSetting: provider.KeysSetting,

@@ -63,7 +63,11 @@ public static partial class GenerationResilienceHttpClientBuilderExtensions
         return builder.AddGenerationPipeline(new GenerationClientDefinition(
             ClientName: name,
             Provider: name,
-            GetOptions: services => services.GetRequiredService<IOptionsMonitor<GenerationResilienceOptions>>().Get(name),
+            BindOptions: services =>
+            {
+                IOptionsMonitor<GenerationResilienceOptions> monitor = services.GetRequiredService<IOptionsMonitor<GenerationResilienceOptions>>();
+                return () => monitor.Get(name);
+            },
             Validate: services => Validate(name, services.GetRequiredService<IOptionsMonitor<GenerationResilienceOptions>>().Get(name)),
             SettingFormat: "GenerationResilienceOptions.{0}",
             KeysSetting: "GenerationResilienceOptions.ApiKeys",

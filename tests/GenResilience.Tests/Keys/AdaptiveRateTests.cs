@@ -12,21 +12,45 @@ public class AdaptiveRateTests
     }
 
     [Fact]
-    public void OnTimeAtLimit_BeforeTheFirstEstimate_DoublesEveryHalfSecond()
+    public void OnTimeAtLimit_BeforeTheFirstEstimate_DoublesEveryQuarterSecond()
     {
         var rate = new AdaptiveRate(10);
 
-        rate.OnTimeAtLimit(0.5);
+        rate.OnTimeAtLimit(0.25);
         Assert.Equal(20, rate.Rate, precision: 6);
-        rate.OnTimeAtLimit(1);
+        rate.OnTimeAtLimit(0.5);
         Assert.Equal(80, rate.Rate, precision: 6);
     }
 
     [Fact]
-    public void OnRateLimited_EstimatesAdmittedRateWithoutTheBurst_AndContinuesBelowIt()
+    public void OnRateLimited_EndingSlowStart_KeepsSeventyPercentOfTheRateThatDrewIt_ThenProbesSlowly()
+    {
+        var rate = new AdaptiveRate(10);
+        rate.OnTimeAtLimit(1); // 160 per second: past the provider's limit
+
+        rate.OnRateLimited(admittedSinceCooldown: 150, secondsSinceCooldown: 1, recentAdmittedRate: 120);
+        Assert.Equal(112, rate.Rate, precision: 6);
+
+        rate.OnTimeAtLimit(1);
+        Assert.InRange(rate.Rate, 112, 113);
+    }
+
+    [Fact]
+    public void OnRateLimited_EndingSlowStartOnASlowProvider_KeepsNoMoreThanItWasJustSeenToAccept()
+    {
+        var rate = new AdaptiveRate(1);
+        rate.OnTimeAtLimit(1); // 16 per second against a provider that takes 1
+
+        rate.OnRateLimited(admittedSinceCooldown: 2, secondsSinceCooldown: 1.06, recentAdmittedRate: 1.3);
+
+        Assert.Equal(1.3, rate.Rate, precision: 6);
+    }
+
+    [Fact]
+    public void OnRateLimited_AtTheLimit_EstimatesAdmittedRateWithoutTheBurst_AndContinuesBelowIt()
     {
         // A provider with a bucket of 10 and 100 per second: 10 at once, then 110 more in the next 1.1 s.
-        var rate = new AdaptiveRate(10);
+        AdaptiveRate rate = PastSlowStart();
 
         rate.OnRateLimited(admittedSinceCooldown: 120, secondsSinceCooldown: 1.1);
 
@@ -37,12 +61,12 @@ public class AdaptiveRateTests
     [Fact]
     public void OnTimeAtLimit_AfterADecrease_ClimbsBackToTheEstimateInRecoveryTimeThenProbesSlowly()
     {
-        var rate = new AdaptiveRate(10);
+        AdaptiveRate rate = PastSlowStart();
         rate.OnRateLimited(120, 1.1);
 
-        rate.OnTimeAtLimit(1);
+        rate.OnTimeAtLimit(AdaptiveRate.RecoverySeconds / 2);
         double halfway = rate.Rate;
-        rate.OnTimeAtLimit(1);
+        rate.OnTimeAtLimit(AdaptiveRate.RecoverySeconds / 2);
         double recovered = rate.Rate;
         rate.OnTimeAtLimit(1);
         double probing = rate.Rate;
@@ -56,7 +80,7 @@ public class AdaptiveRateTests
     [Fact]
     public void OnRateLimited_TrialRefusedAtOnce_HalvesTheRate()
     {
-        var rate = new AdaptiveRate(10);
+        AdaptiveRate rate = PastSlowStart();
         rate.OnRateLimited(120, 1.1);
 
         rate.OnRateLimited(admittedSinceCooldown: 0, secondsSinceCooldown: 0.001);
@@ -74,5 +98,14 @@ public class AdaptiveRateTests
         }
 
         Assert.Equal(AdaptiveRate.MinRate, rate.Rate);
+    }
+
+    /// <summary>A rate whose slow start has ended: burst of 10 learned, then one 429 at 160 per second.</summary>
+    private static AdaptiveRate PastSlowStart()
+    {
+        var rate = new AdaptiveRate(10);
+        rate.OnTimeAtLimit(1);
+        rate.OnRateLimited(150, 1, recentAdmittedRate: 120);
+        return rate;
     }
 }

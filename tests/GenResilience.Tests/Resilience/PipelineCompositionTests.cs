@@ -21,7 +21,7 @@ public class PipelineCompositionTests
     {
         var options = new GenerationResilienceOptions { ApiKeys = ["test-key-1"] };
         var client = new GenerationClientContext(
-            new GenerationClientDefinition("c", "c", _ => options, _ => [], "GenerationResilienceOptions.{0}", "keys", _ => { }),
+            new GenerationClientDefinition("c", "c", _ => () => options, _ => [], "GenerationResilienceOptions.{0}", "keys", _ => { }),
             new ServiceCollection().BuildServiceProvider(),
             TimeProvider.System,
             NullLogger.Instance,

@@ -7,10 +7,11 @@ namespace GenResilience.Keys.Internal;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Where the AWS SDKs drop to 70 % of the rate they were <em>sending</em> at, this estimates the rate the provider
-/// <em>admitted</em>: the requests it accepted since the last cooldown ended, less the burst it accepts at once
-/// (learned at the first 429), over the time they took. A provider with a token bucket of 10 and 100 requests per
-/// second is estimated at close to 100 from one 429, not at whatever rate the client happened to overshoot to.
+/// Slow start ends at the first 429 after the first cooldown, like the AWS SDKs: 70 % of the rate that drew it. From
+/// then on, the rate is set from what the provider <em>admitted</em> while the key was at its limit: the requests it
+/// accepted since the last cooldown ended, less the burst it accepts at once (learned at the first 429), over the
+/// time they took. A provider with a token bucket of 10 and 100 requests per second is estimated at close to 100,
+/// not at whatever rate the client happened to overshoot to.
 /// </para>
 /// <para>
 /// Growth happens only while requests are waiting for this key (time "at the limit"): a key that is idle or sending
@@ -29,10 +30,13 @@ internal sealed class AdaptiveRate
     internal const double MaxRate = 1_000_000;
 
     /// <summary>Seconds at the limit for the rate to climb back to the estimate after a decrease; beyond it, it probes slowly.</summary>
-    internal const double RecoverySeconds = 2;
+    internal const double RecoverySeconds = 3;
 
-    /// <summary>Before the first estimate (right after the first 429) the rate doubles every half second at the limit.</summary>
-    internal const double SlowStartDoublingSeconds = 0.5;
+    /// <summary>The share of the sending rate kept when slow start ends with a 429.</summary>
+    internal const double SlowStartExitFactor = 0.7;
+
+    /// <summary>Before the first estimate (right after the first 429) the rate doubles every quarter second at the limit.</summary>
+    internal const double SlowStartDoublingSeconds = 0.25;
 
     private double _estimate;
     private double _secondsAtLimit;
@@ -58,23 +62,38 @@ internal sealed class AdaptiveRate
     /// <summary>Learns from a 429 on a request that was sent at this rate.</summary>
     /// <param name="admittedSinceCooldown">Successes of requests released since the last cooldown ended.</param>
     /// <param name="secondsSinceCooldown">Seconds from the end of the last cooldown to this 429.</param>
-    public void OnRateLimited(int admittedSinceCooldown, double secondsSinceCooldown)
+    /// <param name="recentAdmittedRate">Successes per second over the last half second or so: a cap on the rate when slow start ends.</param>
+    public void OnRateLimited(int admittedSinceCooldown, double secondsSinceCooldown, double recentAdmittedRate = 0)
     {
+        _secondsAtLimit = 0;
+        if (_slowStart)
+        {
+            // The rate doubled until the provider's bucket ran dry: it overshot by the growth of the last moments,
+            // and the time since the cooldown was mostly spent below the limit, so neither count nor time says much.
+            // Continue at 70 % of the rate that drew the 429 (the AWS SDKs' factor), but never above what the
+            // provider accepted in the last second, and probe slowly from there.
+            _slowStart = false;
+            // The cap matters for slow providers, where doubling in time overshoots most (a 1-per-second plan draws
+            // its 429 at 16 per second): what the provider was just seen to accept bounds what it accepts.
+            double rate = Rate * SlowStartExitFactor;
+            Rate = Clamp(recentAdmittedRate > 0 ? Math.Min(rate, recentAdmittedRate) : rate);
+            _estimate = Rate;
+            _secondsAtLimit = RecoverySeconds;
+            return;
+        }
+
         double admitted = admittedSinceCooldown - _burst;
         if (admitted <= 0 || secondsSinceCooldown <= 0)
         {
             // Refused at once (often the trial after a cooldown): nothing new to learn from, so back off.
             Rate = Clamp(Rate / 2);
-            _secondsAtLimit = 0;
-            _estimate = _slowStart ? _estimate : Rate / DecreaseFactor;
-            _slowStart = false;
+            _estimate = Rate / DecreaseFactor;
             return;
         }
 
+        // At the limit since the cooldown: the provider admitted its burst, then its rate.
         _estimate = Clamp(admitted / secondsSinceCooldown);
         Rate = Clamp(_estimate * DecreaseFactor);
-        _slowStart = false;
-        _secondsAtLimit = 0;
     }
 
     /// <summary>Grows the rate after time spent sending at the limit (requests were waiting for the key).</summary>

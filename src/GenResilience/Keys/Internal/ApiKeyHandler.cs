@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using GenResilience.Diagnostics.Internal;
 using GenResilience.Resilience.Internal;
 
@@ -31,6 +30,12 @@ internal sealed class ApiKeyHandler : DelegatingHandler
         return base.Send(request, cancellationToken);
     }
 
+    /// <summary>Same scheme, host and port, compared without allocating.</summary>
+    private static bool SameOrigin(Uri target, Uri home)
+        => target.Port == home.Port
+            && string.Equals(target.Scheme, home.Scheme, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(target.IdnHost, home.IdnHost, StringComparison.OrdinalIgnoreCase);
+
     private void Stamp(HttpRequestMessage request)
     {
         if (!request.Options.TryGetValue(LeaseKey, out ApiKeyLease? lease) || lease.Key.Value is not { } key)
@@ -50,23 +55,13 @@ internal sealed class ApiKeyHandler : DelegatingHandler
         }
 
         Uri? target = request.RequestUri;
-        if (target is null || !target.IsAbsoluteUri
-            || Uri.Compare(target, home, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
+        if (target is null || !target.IsAbsoluteUri || !SameOrigin(target, home))
         {
             Log.KeyNotSentToForeignHost(_client.Logger, _client.Provider, target?.IsAbsoluteUri == true ? target.Host : "(relative)");
             return;
         }
 
-        if (string.Equals(lease.HeaderName, "Authorization", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(lease.Scheme))
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue(lease.Scheme, key);
-        }
-        else
-        {
-            string value = string.IsNullOrEmpty(lease.Scheme) ? key : lease.Scheme + " " + key;
-            request.Headers.TryAddWithoutValidation(lease.HeaderName, value);
-        }
-
+        request.Headers.TryAddWithoutValidation(lease.HeaderName, lease.Slot.HeaderValue(lease.Scheme));
         lease.KeySent = true;
     }
 }

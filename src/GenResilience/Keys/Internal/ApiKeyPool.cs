@@ -131,7 +131,12 @@ internal sealed class ApiKeyPool
                 return outcome;
 
             case GenerationOutcomeKind.Success:
-                _store.RecordSuccess(slot.Key.Id, lease.AcquiredAt);
+                // A key that never met a 429 has no streak to end: skip the store on the common path.
+                if (!slot.Admission.IsOpen)
+                {
+                    _store.RecordSuccess(slot.Key.Id, lease.AcquiredAt);
+                }
+
                 slot.LastSuccessAt = now;
                 break;
 
@@ -175,6 +180,7 @@ internal sealed class ApiKeyPool
             if (previous.Quarantined)
             {
                 _store.LiftQuarantine(previous.Slot.Key.Id);
+                previous.Slot.QuarantinedUntil = default;
                 previous.Slot.Verified = true;
             }
 
@@ -233,8 +239,8 @@ internal sealed class ApiKeyPool
     private static ApiKeyLease Lease(KeySlot slot, KeySet set, AdmissionTicket ticket, DateTimeOffset now)
         => new(slot, set.Version, ticket, now, set.Options.ApiKeyHeaderName, set.Options.EffectiveApiKeyScheme);
 
-    private bool IsUsable(KeySlot slot, DateTimeOffset now)
-        => slot.Key.Value is null || _store.Get(slot.Key.Id).QuarantinedUntil <= now;
+    private static bool IsUsable(KeySlot slot, DateTimeOffset now)
+        => slot.Key.Value is null || slot.QuarantinedUntil <= now;
 
     private async ValueTask<ApiKeyLease?> WaitAsync(
         KeySlot slot, DateTimeOffset expected, KeySet set, RequestState request, DateTimeOffset now, CancellationToken cancellationToken)
@@ -281,7 +287,8 @@ internal sealed class ApiKeyPool
         Task check;
         lock (slot)
         {
-            if (slot.Verified)
+            // Another request's check may have finished (and quarantined the key) since this one chose it.
+            if (slot.Verified || !IsUsable(slot, _client.TimeProvider.GetUtcNow()))
             {
                 return;
             }
@@ -391,6 +398,7 @@ internal sealed class ApiKeyPool
     {
         GenerationResilienceOptions options = request.Options;
         _store.Quarantine(slot.Key.Id, now + options.RejectedKeyCooldown);
+        slot.QuarantinedUntil = _store.Get(slot.Key.Id).QuarantinedUntil;
         slot.Verified = false;
 
         // Requests waiting in this key's line choose another key.
@@ -447,6 +455,11 @@ internal sealed class ApiKeyPool
             if (set is not null)
             {
                 _store.LiftQuarantines();
+                foreach (KeySlot slot in _slotsById.Values)
+                {
+                    slot.QuarantinedUntil = default;
+                }
+
                 Log.KeysChanged(_client.Logger, _client.Provider, options.ApiKeys.Count);
             }
 

@@ -8,7 +8,8 @@ namespace GenResilience.Keys.Internal;
 /// <see cref="AdaptiveRate"/>. A key with a configured rate is paced from its first request.
 /// </summary>
 /// <remarks>
-/// The pacing is a token bucket that holds at most 20 ms of requests (at least one), driven by the
+/// The pacing is a token bucket that holds at most 50 ms of requests (at least one), so a timer that fires late
+/// does not lose the time, driven by the
 /// <see cref="TimeProvider"/>. It is ours rather than <c>System.Threading.RateLimiting.TokenBucketRateLimiter</c>
 /// because those limiters read <c>Stopwatch</c> instead of a <see cref="TimeProvider"/> (dotnet/runtime#106447),
 /// so tests could not drive them with a fake clock, and their rate is fixed at construction, while a learned rate
@@ -19,7 +20,7 @@ internal sealed class KeyAdmission
     /// <summary>How long the others wait for the trial's answer before they follow at the key's rate anyway.</summary>
     internal static readonly TimeSpan TrialAnswerWait = TimeSpan.FromSeconds(1);
 
-    private const double BurstSeconds = 0.02;
+    private const double BurstSeconds = 0.05;
     private const long HalfSecondTicks = TimeSpan.TicksPerSecond / 2;
 
     // Tokens are earned in floating point; a timer set for the moment a token is due must find it there.
@@ -85,6 +86,9 @@ internal sealed class KeyAdmission
             }
         }
     }
+
+    /// <summary>Gets a value indicating whether the key has never met a 429 and is not paced: every request goes at once.</summary>
+    public bool IsOpen => _open;
 
     /// <summary>Gets the configured rate this admission was built with.</summary>
     public double? ConfiguredRate => _configuredRate;
@@ -198,7 +202,7 @@ internal sealed class KeyAdmission
                     }
                     else
                     {
-                        _adaptive.OnRateLimited(_admittedInEpoch, Math.Max(0, (now - _epochStart).TotalSeconds));
+                        _adaptive.OnRateLimited(_admittedInEpoch, Math.Max(0, (now - _epochStart).TotalSeconds), RecentSuccessRate(now));
                     }
                 }
 
@@ -231,6 +235,17 @@ internal sealed class KeyAdmission
     public void OnCompleted(AdmissionTicket ticket, bool succeeded, DateTimeOffset now)
     {
         EndInFlight(ticket);
+        if (_open)
+        {
+            // No line, no trial, no rate yet: only the count of recent successes matters, for the first estimate.
+            if (succeeded)
+            {
+                CountSuccessLockFree(now);
+            }
+
+            return;
+        }
+
         lock (_gate)
         {
             if (succeeded)
@@ -505,6 +520,34 @@ internal sealed class KeyAdmission
         }
 
         _successesInBucket++;
+    }
+
+    /// <summary>
+    /// Counts a success without the lock while the key is open. Two counts racing at a half-second boundary may put a
+    /// success in the wrong half: close enough for a first estimate.
+    /// </summary>
+    private void CountSuccessLockFree(DateTimeOffset now)
+    {
+        long bucket = now.UtcTicks / HalfSecondTicks;
+        long current = Volatile.Read(ref _successBucket);
+        if (bucket != current && Interlocked.CompareExchange(ref _successBucket, bucket, current) == current)
+        {
+            int previous = Interlocked.Exchange(ref _successesInBucket, 0);
+            Volatile.Write(ref _successesInPreviousBucket, bucket == current + 1 ? previous : 0);
+        }
+
+        Interlocked.Increment(ref _successesInBucket);
+    }
+
+    /// <summary>Successes per second over the current half second and the one before it.</summary>
+    private double RecentSuccessRate(DateTimeOffset now)
+    {
+        long bucket = now.UtcTicks / HalfSecondTicks;
+        double intoBucket = (double)(now.UtcTicks % HalfSecondTicks) / TimeSpan.TicksPerSecond;
+        int count = bucket == _successBucket ? _successesInBucket + _successesInPreviousBucket
+            : bucket == _successBucket + 1 ? _successesInBucket
+            : 0;
+        return count / (0.5 + intoBucket);
     }
 
     private int SuccessesInLastSecond(DateTimeOffset now)

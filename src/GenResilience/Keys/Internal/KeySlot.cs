@@ -8,6 +8,8 @@ internal sealed class KeySlot
 {
     private volatile bool _verified;
     private long _lastSuccessTicks;
+    private long _quarantinedUntilTicks;
+    private HeaderCache? _headerValue;
 
     public KeySlot(ApiKey key, KeyAdmission admission)
     {
@@ -26,6 +28,16 @@ internal sealed class KeySlot
         set => _verified = value;
     }
 
+    /// <summary>
+    /// Gets or sets until when the key is quarantined: the pool's copy of what it recorded in its state store, read on
+    /// every acquisition without a lock.
+    /// </summary>
+    public DateTimeOffset QuarantinedUntil
+    {
+        get => new(Interlocked.Read(ref _quarantinedUntilTicks), TimeSpan.Zero);
+        set => Interlocked.Exchange(ref _quarantinedUntilTicks, value.UtcTicks);
+    }
+
     /// <summary>Gets or sets when a request with this key last succeeded.</summary>
     public DateTimeOffset? LastSuccessAt
     {
@@ -36,7 +48,23 @@ internal sealed class KeySlot
     /// <summary>Gets or sets the check of this key in flight, shared by every request that waits for it (guarded by the slot).</summary>
     public Task? Check { get; set; }
 
+    /// <summary>The header value for this key and scheme (<c>Bearer &lt;key&gt;</c>), built once.</summary>
+    public string HeaderValue(string? scheme)
+    {
+        HeaderCache? cached = Volatile.Read(ref _headerValue);
+        if (cached is not null && string.Equals(cached.Scheme, scheme, StringComparison.Ordinal))
+        {
+            return cached.Value;
+        }
+
+        string value = string.IsNullOrEmpty(scheme) ? Key.Value! : scheme + " " + Key.Value;
+        Volatile.Write(ref _headerValue, new HeaderCache(scheme, value));
+        return value;
+    }
+
     public override string ToString() => Key.Fingerprint;
+
+    private sealed record HeaderCache(string? Scheme, string Value);
 }
 
 /// <summary>A rejection a request met: which key, which status, and whether it quarantined the key.</summary>

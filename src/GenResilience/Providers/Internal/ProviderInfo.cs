@@ -32,9 +32,17 @@ internal sealed record ProviderInfo(
     public IReadOnlyList<string> Validate(IServiceProvider services)
         => Select(Current(services)) is { } settings ? ProviderOptionsRules.Check(this, settings) : [];
 
-    public GenerationProviderOptions GetOptions(IServiceProvider services)
+    /// <summary>Returns a cheap getter of this provider's options as configured now.</summary>
+    public Func<GenerationResilienceOptions> BindOptions(IServiceProvider services)
     {
-        GenerationClientsOptions all = Current(services);
+        var monitor = (IOptionsMonitor<GenerationClientsOptions>)services.GetService(typeof(IOptionsMonitor<GenerationClientsOptions>))!;
+        return () => From(monitor.CurrentValue);
+    }
+
+    public GenerationProviderOptions GetOptions(IServiceProvider services) => From(Current(services));
+
+    private GenerationProviderOptions From(GenerationClientsOptions all)
+    {
         return Select(all) ?? throw new InvalidOperationException(
             $"The {Name} client is not configured. Add a '{GenerationClientsOptions.SectionName}:{Name}' configuration section, " +
             (KeysFromEnvironment is null ? string.Empty : $"set {KeysFromEnvironment}, ") +

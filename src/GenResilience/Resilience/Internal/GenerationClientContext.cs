@@ -14,6 +14,7 @@ internal sealed class GenerationClientContext
     private readonly GenerationClientDefinition _definition;
     private readonly IServiceProvider _services;
     private readonly object _optionsGate = new();
+    private readonly Func<GenerationResilienceOptions> _configuredOptions;
     private Uri? _baseAddress;
     private OptionsSnapshot? _options;
 
@@ -21,6 +22,7 @@ internal sealed class GenerationClientContext
     {
         _definition = definition;
         _services = services;
+        _configuredOptions = definition.BindOptions(services);
         Provider = definition.Provider;
         SettingFormat = definition.SettingFormat;
         KeysSetting = definition.KeysSetting;
@@ -53,7 +55,7 @@ internal sealed class GenerationClientContext
     {
         get
         {
-            GenerationResilienceOptions configured = _definition.GetOptions(_services);
+            GenerationResilienceOptions configured = _configuredOptions();
             OptionsSnapshot? snapshot = Volatile.Read(ref _options);
             if (snapshot is not null && ReferenceEquals(configured, snapshot.Configured))
             {

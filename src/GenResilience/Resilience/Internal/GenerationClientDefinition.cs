@@ -8,7 +8,7 @@ namespace GenResilience.Resilience.Internal;
 /// </summary>
 /// <param name="ClientName">The <see cref="IHttpClientFactory"/> name.</param>
 /// <param name="Provider">The provider name in logs, metrics and <see cref="GenerationException.Provider"/>.</param>
-/// <param name="GetOptions">Returns the options as configured now, unvalidated; called per attempt, so it must be cheap (an options monitor).</param>
+/// <param name="BindOptions">Given the app's services, returns a getter of the options as configured now, unvalidated; the getter is called per attempt, so it must be cheap (an options monitor resolved once).</param>
 /// <param name="Validate">Returns what is wrong with the options as configured now, each message naming the setting; empty when they are valid.</param>
 /// <param name="SettingFormat">How a user names one setting, with {0} for the property: <c>GenerationResilienceOptions.{0}</c> or <c>GenerationClients:Bytez:{0}</c>.</param>
 /// <param name="KeysSetting">The setting that holds the keys, for messages about rejected keys.</param>
@@ -17,7 +17,7 @@ namespace GenResilience.Resilience.Internal;
 internal sealed record GenerationClientDefinition(
     string ClientName,
     string Provider,
-    Func<IServiceProvider, GenerationResilienceOptions> GetOptions,
+    Func<IServiceProvider, Func<GenerationResilienceOptions>> BindOptions,
     Func<IServiceProvider, IReadOnlyList<string>> Validate,
     string SettingFormat,
     string KeysSetting,

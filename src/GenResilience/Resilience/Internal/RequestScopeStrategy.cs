@@ -28,7 +28,10 @@ internal sealed class RequestScopeStrategy : ResilienceStrategy<HttpResponseMess
         HttpRequestMessage? request = context.GetRequestMessage();
         string? operation = null;
         TimeSpan? total = _options.TotalTimeout;
-        if (request is not null)
+
+        // Most requests carry no per-request settings: then skip every lookup.
+        bool settings = request is not null && ((IDictionary<string, object?>)request.Options).Count > 0;
+        if (settings && request is not null)
         {
             _ = request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.OperationKey, out operation);
             if (request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.TotalTimeoutKey, out TimeSpan requested))
@@ -42,11 +45,15 @@ internal sealed class RequestScopeStrategy : ResilienceStrategy<HttpResponseMess
         if (request is not null)
         {
             requestState.Method = request.Method.Method;
-            requestState.IsProbe = request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.ProbeKey, out bool probe) && probe;
-            requestState.ProbeApiKey = request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.ProbeApiKeyKey, out string? probeKey) ? probeKey : null;
-            requestState.RetryAmbiguous = request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.RetryAfterAmbiguousFailureKey, out bool retry)
-                ? retry
-                : IsIdempotent(request.Method) || _options.RetryNonIdempotentAfterAmbiguousFailure;
+            bool retry = false;
+            if (settings)
+            {
+                requestState.IsProbe = request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.ProbeKey, out bool probe) && probe;
+                requestState.ProbeApiKey = request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.ProbeApiKeyKey, out string? probeKey) ? probeKey : null;
+                settings = request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.RetryAfterAmbiguousFailureKey, out retry);
+            }
+
+            requestState.RetryAmbiguous = settings ? retry : IsIdempotent(request.Method) || _options.RetryNonIdempotentAfterAmbiguousFailure;
         }
 
         context.Properties.Set(GenerationPipelineKeys.State, requestState);
