@@ -113,7 +113,10 @@ public sealed class ProviderSimulator : IDisposable
     public static ProviderSimulator Start(string apiKeyHeaderName = "Authorization") => new(apiKeyHeaderName);
 
     /// <summary>
-    /// Gets the route for an endpoint, for any key; routes for one key (<see cref="On(HttpMethod, string, string)"/>) take precedence.
+    /// Gets the route for an endpoint, for any key. The most specific route answers: one for the request's key
+    /// (<see cref="On(HttpMethod, string, string)"/>) before one for any key, an exact path before a <c>*</c> prefix,
+    /// a longer prefix before a shorter one; so a test can script one endpoint of a simulator that answers
+    /// <c>/*</c>.
     /// </summary>
     /// <param name="method">The method.</param>
     /// <param name="path">The path; a trailing <c>*</c> matches any path with that prefix.</param>
@@ -216,9 +219,7 @@ public sealed class ProviderSimulator : IDisposable
             }
             else
             {
-                SimulatorRoute? route = _routes.FirstOrDefault(r => r.ApiKey is not null && r.Matches(request.Method, request.Path, apiKey))
-                    ?? _routes.FirstOrDefault(r => r.ApiKey is null && r.Matches(request.Method, request.Path, apiKey));
-                answer = route?.Next(seen) ?? Unmatched;
+                answer = Route(request.Method, request.Path, apiKey)?.Next(seen) ?? Unmatched;
             }
 
             seen.Response = answer;
@@ -246,6 +247,27 @@ public sealed class ProviderSimulator : IDisposable
         }
 
         return response;
+    }
+
+    /// <summary>
+    /// The most specific route for a request: one for its key before one for any key, an exact path before a
+    /// <c>*</c> prefix, a longer prefix before a shorter one, and the first registered among equals.
+    /// </summary>
+    private SimulatorRoute? Route(string method, string path, string? apiKey)
+    {
+        SimulatorRoute? best = null;
+        foreach (SimulatorRoute route in _routes)
+        {
+            if (route.Matches(method, path, apiKey) && (best is null || Specificity(route) > Specificity(best)))
+            {
+                best = route;
+            }
+        }
+
+        return best;
+
+        static int Specificity(SimulatorRoute route)
+            => (route.ApiKey is null ? 0 : 1 << 30) + (route.Path.EndsWith('*') ? 0 : 1 << 29) + route.Path.Length;
     }
 
     private static string ParseKey(string value)

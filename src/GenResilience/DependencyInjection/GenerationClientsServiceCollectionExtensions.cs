@@ -81,6 +81,7 @@ public static partial class GenerationClientsServiceCollectionExtensions
         }
 
         services.AddSingleton<GenerationClientsMarker>();
+        services.TryAddSingleton<IUseApiClient>(sp => new UseApiClient(new ProviderClientServices<UseApiClientOptions>(sp, ProviderInfo.UseApi)));
         foreach (ProviderInfo provider in ProviderInfo.All)
         {
             services.AddHttpClient(provider.ClientName)

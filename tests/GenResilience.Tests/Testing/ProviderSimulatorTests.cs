@@ -25,6 +25,20 @@ public class ProviderSimulatorTests
     }
 
     [Fact]
+    public async Task On_ExactPathAndLongerPrefix_AnswerBeforeACatchAllRegisteredFirst()
+    {
+        using var simulator = ProviderSimulator.Start();
+        using var http = new HttpClient { BaseAddress = simulator.BaseAddress };
+        simulator.On(HttpMethod.Get, "/*").Reply(SimulatedResponse.Ok("\"any\""));
+        simulator.On(HttpMethod.Get, "/v1/jobs/*").Reply(SimulatedResponse.Ok("\"job\""));
+        simulator.On(HttpMethod.Get, "/v1/jobs/expired").Reply(SimulatedResponse.Json(404, "\"gone\""));
+
+        string[] answers = await Task.WhenAll(new[] { "/v1/other", "/v1/jobs/7", "/v1/jobs/expired" }.Select(path => http.GetStringAsync(path).ContinueWith(t => t.IsFaulted ? "404" : t.Result, TaskScheduler.Default)));
+
+        Assert.Equal(["\"any\"", "\"job\"", "404"], answers);
+    }
+
+    [Fact]
     public async Task On_KeySpecificRoute_TakesPrecedenceAndRecordsTheKey()
     {
         using var simulator = ProviderSimulator.Start();

@@ -56,13 +56,10 @@ internal sealed class FlowCreateBody
     public required string ReplyRef { get; init; }
 }
 
-/// <summary>What a create answers: <c>{"jobId","generationId"}</c> (Flow: <c>jobid</c>).</summary>
+/// <summary>What a create answers: <c>{"jobId","generationId"}</c> (Flow: <c>jobid</c>, read by the same property: names are case-insensitive).</summary>
 internal sealed class CreateResponse
 {
     public string? JobId { get; init; }
-
-    [JsonPropertyName("jobid")]
-    public string? FlowJobId { get; init; }
 
     public string? GenerationId { get; init; }
 }
