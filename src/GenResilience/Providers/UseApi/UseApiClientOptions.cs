@@ -13,7 +13,8 @@ public sealed class UseApiClientOptions : GenerationProviderOptions
 
     /// <summary>
     /// Initializes a new instance of the <see cref="UseApiClientOptions"/> class: <c>https://api.useapi.net</c>,
-    /// <c>Authorization: Bearer</c>, Cloudflare's 524 retried along with 522 and 523, UseAPI's "query is full" 429
+    /// <c>Authorization: Bearer</c>, Cloudflare's 524 retried along with 522 and 523, a 5 s wait after a 429 without
+    /// <c>Retry-After</c> (as UseAPI's docs advise), UseAPI's "query is full" 429
     /// read as a full account rather than a rate limit, and each token checked once with <c>GET /v2/account</c>.
     /// </summary>
     public UseApiClientOptions()
@@ -21,6 +22,9 @@ public sealed class UseApiClientOptions : GenerationProviderOptions
         BaseAddress = DefaultBaseAddress;
         ApiKeyScheme = "Bearer";
         RetryStatusCodes = [500, 502, 503, 504, 522, 523, 524];
+
+        // UseAPI sends no Retry-After; its docs say to wait 5-10 seconds after a 429.
+        RateLimitDelay = TimeSpan.FromSeconds(5);
         Classifier = UseApiOutcomeClassifier.Instance;
         KeyCheck = () => new HttpRequestMessage(HttpMethod.Get, AccountPath);
     }

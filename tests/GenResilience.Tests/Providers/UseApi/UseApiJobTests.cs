@@ -146,6 +146,22 @@ public class UseApiJobTests
     }
 
     [Fact]
+    public async Task CreateFlowVideoAsync_429Then503_WaitsAsTheDocsAdviseAndStartsOneJob()
+    {
+        using var h = Create();
+        h.Simulator.Server.On(HttpMethod.Post, "/v1/google-flow/videos").Reply(
+            SimulatedResponse.Json(429, "{\"error\":\"Too many requests\",\"code\":429}"),
+            SimulatedResponse.Json(503, "{\"error\":\"Service unavailable\",\"code\":503}"),
+            SimulatedResponse.Ok("{\"jobid\":\"j1-bot:google-flow\",\"status\":\"created\"}"));
+
+        UseApiJob job = await h.RunAsync(h.Client.CreateFlowVideoAsync(new UseApiVideoRequest { Prompt = "a fox", Model = UseApiModel.Veo31Fast }));
+
+        Assert.Equal("j1-bot:google-flow", job.JobId);
+        DateTimeOffset[] sent = [.. h.Creates.Select(r => r.ReceivedAt)];
+        Assert.Equal([TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)], [sent[1] - sent[0], sent[2] - sent[1]]);
+    }
+
+    [Fact]
     public async Task WaitForCompletionAsync_GoogleFlowJobFails_JobFailed()
     {
         using var h = Create();
