@@ -88,6 +88,21 @@ public class VelroSimulatorTests
     }
 
     [Fact]
+    public async Task Create_RejectedToken_Answers401SessionExpiredWithARequestId()
+    {
+        using var velro = VelroSimulator.Start();
+        velro.RejectToken(Token);
+        using HttpClient http = Client(velro);
+
+        using HttpResponseMessage response = await http.PostAsync(VelroSimulator.GenerationsPath, Form("fal-ai/veo3")).Bounded();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("Authentication expired", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.StartsWith("req-", response.Headers.GetValues("X-Request-ID").Single(), StringComparison.Ordinal);
+        Assert.Equal(10_000, velro.CreditsBalance);
+    }
+
+    [Fact]
     public async Task Models_WithoutToken_ListsTheSevenModels()
     {
         using var velro = VelroSimulator.Start();
@@ -95,7 +110,18 @@ public class VelroSimulatorTests
 
         using JsonDocument body = JsonDocument.Parse(await anonymous.GetStringAsync(VelroSimulator.ModelsPath).Bounded());
 
-        Assert.Equal(7, body.RootElement.GetProperty("models").GetArrayLength());
+        Assert.Equal(
+            [
+                ("fal-ai/imagen4/preview/ultra", "image", 45),
+                ("fal-ai/flux-pro/v1.1-ultra", "image", 50),
+                ("fal-ai/flux-pro/kontext/max", "image", 60),
+                ("fal-ai/wan-pro/text-to-video", "video", 300),
+                ("fal-ai/kling-video/v2.1/master/text-to-video", "video", 350),
+                ("fal-ai/minimax/hailuo-02/pro/text-to-video", "video", 400),
+                ("fal-ai/veo3", "video", 500),
+            ],
+            body.RootElement.GetProperty("models").EnumerateArray().Select(m =>
+                (m.GetProperty("model_id").GetString(), m.GetProperty("type").GetString(), m.GetProperty("credits").GetInt32())));
     }
 
     [Fact]

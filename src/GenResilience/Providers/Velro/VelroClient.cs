@@ -53,7 +53,10 @@ public sealed class VelroClient : IVelroClient
             throw VelroErrors.Invalid(problems, "create");
         }
 
-        if (options.CheckCreditsBeforeCreate && await ReadBalanceAsync(options, cancellationToken).ConfigureAwait(false) is { } balance && balance < model.Credits)
+        // Only with one token is the account read the account that pays: with several, the create may go out with
+        // another token than the balance read (they rotate), and a Velro token is one user's session.
+        if (options.CheckCreditsBeforeCreate && options.ApiKeys.Count == 1
+            && await ReadBalanceAsync(options, cancellationToken).ConfigureAwait(false) is { } balance && balance < model.Credits)
         {
             throw VelroErrors.NotEnoughCredits(model, balance, _services.Setting(nameof(VelroClientOptions.CheckCreditsBeforeCreate)));
         }

@@ -57,6 +57,11 @@ public sealed class VelroClientOptions : GenerationProviderOptions
     /// one attempt) and fails with <see cref="GenerationErrorKind.InsufficientCredits"/>, without sending the create,
     /// when the balance is below the model's credits. When the balance cannot be read, the create is sent.
     /// </summary>
+    /// <remarks>
+    /// The check is made only when <see cref="GenerationResilienceOptions.ApiKeys"/> holds one token: with several, the
+    /// create may go out with another token than the one whose balance was read, and each Velro token is a session of
+    /// one account, so the balance would not be known; Velro's own 402 then says when credits are short.
+    /// </remarks>
     /// <value>The default is <see langword="true"/>.</value>
     public bool CheckCreditsBeforeCreate { get; set; } = true;
 

@@ -95,6 +95,25 @@ public class VelroClientOptionsTests
     }
 
     [Fact]
+    public void AddGenerationClients_VelroSectionWithoutBaseAddress_FailsOnStartSayingItIsRequired()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["GenerationClients:Velro:ApiKeys:0"] = "test-velro-token-0001",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton(configuration);
+        services.AddGenerationClients();
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        OptionsValidationException error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal(
+            ["GenerationClients:Velro:BaseAddress is required; set it to the address of your Velro API, for example https://api.example.com."],
+            error.Failures);
+    }
+
+    [Fact]
     public async Task AddGenerationClients_VelroNotConfigured_ClientExplainsWhatIsMissing()
     {
         var services = new ServiceCollection();

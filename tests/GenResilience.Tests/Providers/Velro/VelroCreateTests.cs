@@ -25,6 +25,7 @@ public sealed class VelroCreateTests : IDisposable
         using var h = VelroHarness.Create();
         VelroGenerationRequest request = VelroHarness.Image();
         request.NegativePrompt = "blurry";
+        request.ReferenceImageUrl = "https://cdn.example.com/style.png";
         request.ImageSize = "landscape_16_9";
         request.NumImages = 2;
         request.OutputFormat = "png";
@@ -35,10 +36,11 @@ public sealed class VelroCreateTests : IDisposable
         VelroSimulatedCreate create = Assert.Single(h.Creates);
         Assert.True(create.IsMultipart);
         Assert.StartsWith("multipart/form-data", create.Request.Headers["Content-Type"], StringComparison.Ordinal);
-        Assert.Equal(["model_id", "prompt", "negative_prompt", "parameters"], create.PartNames);
+        Assert.Equal(["model_id", "prompt", "negative_prompt", "reference_image_url", "parameters"], create.PartNames);
         Assert.Equal("fal-ai/flux-pro/v1.1-ultra", create.Fields["model_id"]);
         Assert.Equal("a red fox in the snow", create.Fields["prompt"]);
         Assert.Equal("blurry", create.Fields["negative_prompt"]);
+        Assert.Equal("https://cdn.example.com/style.png", create.Fields["reference_image_url"]);
         using JsonDocument parameters = JsonDocument.Parse(create.Fields["parameters"]);
         Assert.Equal(
             ["image_size", "num_images", "output_format", "guidance_scale"],
@@ -105,6 +107,34 @@ public sealed class VelroCreateTests : IDisposable
         Assert.Equal(0, error.Attempts);
         Assert.Equal("model_id", Assert.Single(error.ValidationErrors).Field);
         Assert.Equal("The selected model is not available. Please choose another model.", error.UserMessage);
+    }
+
+    [Fact]
+    public async Task CreateGenerationAsync_UnknownModelWithTheRegistryCached_SendsNoRequestAtAll()
+    {
+        using var h = VelroHarness.Create();
+        await h.Client.GetSupportedModelsAsync().Bounded();
+        int before = h.Velro.Requests.Count;
+
+        GenerationException error = await Assert.ThrowsAsync<GenerationException>(
+            () => h.Client.CreateGenerationAsync(new VelroGenerationRequest("gpt-4o-mini", "a cat on a skateboard")).Bounded());
+
+        Assert.Equal(GenerationErrorKind.ModelNotFound, error.Kind);
+        Assert.NotEqual(GenerationErrorKind.ServiceUnavailable, error.Kind);
+        Assert.Equal(before, h.Velro.Requests.Count);
+    }
+
+    [Fact]
+    public async Task CreateGenerationAsync_FiftyConcurrentFirstCreates_ReadTheRegistryOnce()
+    {
+        using var h = VelroHarness.Create();
+
+        VelroGeneration[] created = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => Task.Run(
+            () => h.Client.CreateGenerationAsync(VelroHarness.Image("a fox, take " + i))))).Bounded();
+
+        Assert.Single(h.Velro.RequestsTo(VelroSimulator.ModelsPath));
+        Assert.Equal(50, h.Creates.Count);
+        Assert.Equal(50, created.Select(g => g.Id).Distinct().Count());
     }
 
     [Fact]
@@ -228,6 +258,22 @@ public sealed class VelroCreateTests : IDisposable
         Assert.Empty(h.Creates);
     }
 
+    [Theory]
+    [InlineData("ftp://files.example.com/ref.png")]
+    [InlineData("ref.png")]
+    public async Task CreateGenerationAsync_ReferenceImageUrlNotHttp_ThrowsInvalidRequestWithoutSending(string url)
+    {
+        using var h = VelroHarness.Create();
+        VelroGenerationRequest request = VelroHarness.Image();
+        request.ReferenceImageUrl = url;
+
+        GenerationException error = await Assert.ThrowsAsync<GenerationException>(() => h.Client.CreateGenerationAsync(request).Bounded());
+
+        Assert.Equal(GenerationErrorKind.InvalidRequest, error.Kind);
+        Assert.Equal("reference_image_url", Assert.Single(error.ValidationErrors).Field);
+        Assert.Empty(h.Velro.Requests);
+    }
+
     [Fact]
     public async Task CreateGenerationAsync_ParameterSetTwice_ThrowsInvalidRequest()
     {
@@ -301,6 +347,23 @@ public sealed class VelroCreateTests : IDisposable
     }
 
     [Fact]
+    public async Task CreateGenerationAsync_ServerAnswersAnother400_ThrowsInvalidRequestWithItsDetailAndKeepsTheRegistry()
+    {
+        using var h = VelroHarness.Create();
+        h.Velro.Server.On(HttpMethod.Post, VelroSimulator.GenerationsPath)
+            .Reply(SimulatedResponse.Json(400, "{\"detail\":\"Invalid parameters JSON\",\"request_id\":\"req-abc\",\"status_code\":400}"));
+
+        GenerationException error = await Assert.ThrowsAsync<GenerationException>(() => h.Client.CreateGenerationAsync(VelroHarness.Image()).Bounded());
+
+        Assert.Equal(GenerationErrorKind.InvalidRequest, error.Kind);
+        Assert.Equal(400, error.StatusCode);
+        Assert.Equal(1, error.Attempts);
+        Assert.Contains("Invalid parameters JSON", error.Message, StringComparison.Ordinal);
+        Assert.Single(h.Velro.RequestsTo(VelroSimulator.GenerationsPath));
+        Assert.Single(h.Velro.RequestsTo(VelroSimulator.ModelsPath));
+    }
+
+    [Fact]
     public async Task CreateGenerationAsync_ServerAnswers422FieldRequired_ThrowsInvalidRequestWithValidationErrors()
     {
         using var h = VelroHarness.Create(velro: v => v.DropFormFields = true);
@@ -371,7 +434,31 @@ public sealed class VelroCreateTests : IDisposable
     }
 
     [Fact]
-    public async Task CreateGenerationAsync_503EveryTime_ThrowsServiceUnavailableAfterTheRetries()
+    public async Task CreateGenerationAsync_503ThenSuccessWithStreamedReference_OpensAFreshStreamForEachAttempt()
+    {
+        using var h = VelroHarness.Create(velro: v => v.FailNextCreates(2));
+        byte[] image = VelroHarness.PngBytes(256 * 1024);
+        int opened = 0;
+        VelroGenerationRequest request = VelroHarness.Image();
+        request.ReferenceImage = VelroReferenceImage.FromStream(
+            () =>
+            {
+                Interlocked.Increment(ref opened);
+                return new ForwardOnlyStream(image);
+            },
+            image.Length,
+            "blob.png");
+
+        VelroGeneration generation = await h.RunAsync(h.Client.CreateGenerationAsync(request));
+
+        Assert.Equal(3, opened);
+        Assert.Equal([503, 503, 200], h.Creates.Select(c => c.StatusCode));
+        Assert.All(h.Creates, c => Assert.Equal(image, c.ReferenceImage!.Content));
+        Assert.Equal(h.Creates[2].GenerationId, generation.Id);
+    }
+
+    [Fact]
+    public async Task CreateGenerationAsync_503EveryTime_RetriesAfter5And15And30SecondsThenThrowsServiceUnavailable()
     {
         using var h = VelroHarness.Create(velro: v => v.FailNextCreates(4));
 
@@ -381,6 +468,9 @@ public sealed class VelroCreateTests : IDisposable
         Assert.Equal(503, error.StatusCode);
         Assert.Equal(4, error.Attempts);
         Assert.Equal(4, h.Creates.Count);
+        Assert.Equal(
+            [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30)],
+            h.Creates.Zip(h.Creates.Skip(1), (a, b) => b.Request.ReceivedAt - a.Request.ReceivedAt));
         Assert.Contains("not the request", error.Message, StringComparison.Ordinal);
     }
 
@@ -432,6 +522,81 @@ public sealed class VelroCreateTests : IDisposable
         Assert.Empty(h.Creates);
     }
 
+    [Fact]
+    public async Task CreateGenerationAsync_TokenExpiresAfterItWasChecked_RetriesAtOnceWithTheNextTokenAndNeverUsesItAgain()
+    {
+        using var h = VelroHarness.Create(o => o.ApiKeys = [VelroHarness.Token, VelroHarness.SecondToken]);
+        await h.Client.CreateGenerationAsync(VelroHarness.Image()).Bounded();
+        await h.Client.CreateGenerationAsync(VelroHarness.Image()).Bounded();
+        Assert.Equal([VelroHarness.Token, VelroHarness.SecondToken], h.Creates.Select(c => c.Request.ApiKey).Order(StringComparer.Ordinal));
+        h.Velro.RejectToken(VelroHarness.Token);
+        int sent = h.Creates.Count;
+
+        for (int i = 0; i < 3; i++)
+        {
+            await h.Client.CreateGenerationAsync(VelroHarness.Image()).Bounded();
+        }
+
+        VelroSimulatedCreate[] later = [.. h.Creates.Skip(sent)];
+        // Whichever create drew the expired token: one 401, the same create again at once with the other token, and
+        // the expired one never again.
+        VelroSimulatedCreate refused = Assert.Single(later, c => c.StatusCode == 401);
+        Assert.Equal(VelroHarness.Token, refused.Request.ApiKey);
+        VelroSimulatedCreate retried = later[Array.IndexOf(later, refused) + 1];
+        Assert.Equal((VelroHarness.SecondToken, 200), (retried.Request.ApiKey, retried.StatusCode));
+        Assert.Equal(refused.Request.ReceivedAt, retried.Request.ReceivedAt);
+        Assert.Equal(4, later.Length);
+        Assert.All(later.Where(c => c.StatusCode == 200), c => Assert.Equal(VelroHarness.SecondToken, c.Request.ApiKey));
+    }
+
+    [Fact]
+    public async Task CreateGenerationAsync_OnlyTokenExpires_TheCreditsCheckFindsItAndTheCreateIsNotSent()
+    {
+        using var h = VelroHarness.Create();
+        await h.Client.CreateGenerationAsync(VelroHarness.Image()).Bounded();
+        h.Velro.RejectToken(VelroHarness.Token);
+
+        GenerationException error = await Assert.ThrowsAsync<GenerationException>(() => h.Client.CreateGenerationAsync(VelroHarness.Image()).Bounded());
+
+        Assert.Equal(GenerationErrorKind.Unauthorized, error.Kind);
+        Assert.Equal("Sorry, your session expired; sign in again.", error.UserMessage);
+        Assert.Contains("sign in again", error.Message, StringComparison.Ordinal);
+        Assert.Equal([200], h.Creates.Select(c => c.StatusCode));
+        Assert.Equal(401, h.Velro.RequestsTo(VelroSimulator.CurrentUserPath)[^1].Response.StatusCode);
+        Assert.DoesNotContain(VelroHarness.Token, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateGenerationAsync_OnlyTokenAnswers401OnTheCreate_ThrowsUnauthorizedSayingSignInAgainWithoutTheToken()
+    {
+        using var h = VelroHarness.Create(o => o.CheckCreditsBeforeCreate = false);
+        await h.Client.CreateGenerationAsync(VelroHarness.Image()).Bounded();
+        h.Velro.RejectToken(VelroHarness.Token);
+
+        GenerationException error = await Assert.ThrowsAsync<GenerationException>(() => h.Client.CreateGenerationAsync(VelroHarness.Image()).Bounded());
+
+        Assert.Equal(GenerationErrorKind.Unauthorized, error.Kind);
+        Assert.NotEqual(GenerationErrorKind.ServiceUnavailable, error.Kind);
+        Assert.Equal(401, error.StatusCode);
+        Assert.Equal("Sorry, your session expired; sign in again.", error.UserMessage);
+        Assert.Equal([200, 401], h.Creates.Select(c => c.StatusCode));
+        Assert.DoesNotContain(VelroHarness.Token, error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(h.Logs.GetSnapshot(), r => (r.Message + r.Exception).Contains(VelroHarness.Token, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CreateGenerationAsync_SeveralTokensAndBalanceTooLow_LeavesTheCreditsCheckToVelrosOwn402()
+    {
+        using var h = VelroHarness.Create(o => o.ApiKeys = [VelroHarness.Token, VelroHarness.SecondToken], v => v.CreditsBalance = 120);
+
+        GenerationException error = await Assert.ThrowsAsync<GenerationException>(() => h.Client.CreateGenerationAsync(VelroHarness.Video()).Bounded());
+
+        Assert.Equal(GenerationErrorKind.InsufficientCredits, error.Kind);
+        Assert.Equal(402, error.StatusCode);
+        Assert.Equal("You need 500 credits for this and have 120. Please add credits and try again.", error.UserMessage);
+        Assert.Single(h.Creates);
+    }
+
     private static void Set(VelroGenerationRequest request, string property)
     {
         switch (property)
@@ -452,6 +617,22 @@ public sealed class VelroCreateTests : IDisposable
         {
             await Task.Delay(1, safety.Token);
         }
+    }
+
+    /// <summary>A stream that cannot seek, like a download or a blob read: a retry can only send it whole by opening it again.</summary>
+    private sealed class ForwardOnlyStream(byte[] content) : MemoryStream(content, writable: false)
+    {
+        public override bool CanSeek => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override long Seek(long offset, SeekOrigin loc) => throw new NotSupportedException();
     }
 
     private string TempFile(string name, byte[] content)

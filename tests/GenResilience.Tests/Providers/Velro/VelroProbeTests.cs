@@ -89,6 +89,25 @@ public class VelroProbeTests
     }
 
     [Fact]
+    public async Task ProbeAsync_SlowRegistry_ItsRowShowsHowLongItTook()
+    {
+        using var h = VelroHarness.Create();
+        using var plain = new HttpClient { BaseAddress = h.Velro.BaseAddress };
+        string registry = await plain.GetStringAsync(VelroSimulator.ModelsPath).Bounded();
+        h.Velro.Server.On(HttpMethod.Get, VelroSimulator.ModelsPath).Handle(_ =>
+        {
+            h.Time.Advance(TimeSpan.FromMilliseconds(1500));
+            return SimulatedResponse.Ok(registry);
+        });
+
+        ProviderProbeResult result = await h.Client.ProbeAsync().Bounded();
+
+        Assert.Equal([TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromMilliseconds(1500), TimeSpan.Zero, TimeSpan.Zero], result.Rows.Select(r => r.Latency));
+        Assert.True(result.IsHealthy, result.ToString());
+        Assert.Contains("GET /api/v1/generations/models/supported: 200 in 1500ms, Ok", result.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ProbeAsync_TwoTokens_OneRowPerToken()
     {
         using var h = VelroHarness.Create(o => o.ApiKeys = [VelroHarness.Token, VelroHarness.SecondToken], v => v.RejectToken(VelroHarness.SecondToken));
