@@ -82,6 +82,7 @@ public static partial class GenerationClientsServiceCollectionExtensions
 
         services.AddSingleton<GenerationClientsMarker>();
         services.TryAddSingleton<IUseApiClient>(sp => new UseApiClient(new ProviderClientServices<UseApiClientOptions>(sp, ProviderInfo.UseApi)));
+        services.TryAddSingleton<IVelroClient>(sp => new VelroClient(new ProviderClientServices<VelroClientOptions>(sp, ProviderInfo.Velro)));
         foreach (ProviderInfo provider in ProviderInfo.All)
         {
             services.AddHttpClient(provider.ClientName)

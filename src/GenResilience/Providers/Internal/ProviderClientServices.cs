@@ -43,6 +43,13 @@ internal sealed class ProviderClientServices<TOptions>
     /// <summary>Gets the named resilient client; cheap, so callers take one per call.</summary>
     public HttpClient CreateClient() => _factory.CreateClient(Provider.ClientName);
 
+    /// <summary>
+    /// Gets a client without the GenResilience pipeline and without keys (the app's handler defaults still apply), for
+    /// a check that must go out with no credentials, such as "does the service refuse a request without a token".
+    /// Requests on it need absolute addresses and their own timeout.
+    /// </summary>
+    public HttpClient CreateClientWithoutKeys() => _factory.CreateClient(Provider.ClientName + ".WithoutKeys");
+
     /// <summary>The setting path of one option: <c>GenerationClients:UseApi:PollInterval</c>.</summary>
     public string Setting(string property) => string.Format(System.Globalization.CultureInfo.InvariantCulture, Provider.SettingFormat, property);
 }
