@@ -81,6 +81,7 @@ public static partial class GenerationClientsServiceCollectionExtensions
         }
 
         services.AddSingleton<GenerationClientsMarker>();
+        services.TryAddSingleton<IBytezClient>(sp => new BytezClient(new ProviderClientServices<BytezClientOptions>(sp, ProviderInfo.Bytez)));
         foreach (ProviderInfo provider in ProviderInfo.All)
         {
             services.AddHttpClient(provider.ClientName)
