@@ -11,9 +11,6 @@ public enum BytezKeyState
     /// <summary>The key is revoked or wrong: every call is answered 403 <c>{"error":"Unauthorized","output":null}</c>.</summary>
     Unauthorized,
 
-    /// <summary>
-    /// The key's account has no credits left: every run is answered 402 <c>Payment Required</c>. Listing models and
-    /// tasks costs nothing, so those calls still succeed.
-    /// </summary>
+    /// <summary>The key's account has no credits left: every call is answered 402 <c>Payment Required</c>.</summary>
     OutOfCredits,
 }

@@ -311,13 +311,21 @@ public sealed class BytezSimulator : IDisposable
             : request.ApiKey is { } key && _keys.TryGetValue(key, out BytezKeyState state) ? state
             : BytezKeyState.Unauthorized;
 
+    /// <summary>The answer to a key that cannot be used (403 or 402), or <see langword="null"/> for a valid one.</summary>
+    private SimulatedResponse? Refusal(SimulatedRequest request) => KeyState(request) switch
+    {
+        BytezKeyState.Unauthorized => Unauthorized(),
+        BytezKeyState.OutOfCredits => PaymentRequired(),
+        _ => null,
+    };
+
     private SimulatedResponse ListModels(SimulatedRequest request)
     {
         lock (_gate)
         {
-            if (KeyState(request) == BytezKeyState.Unauthorized)
+            if (Refusal(request) is { } refusal)
             {
-                return Unauthorized();
+                return refusal;
             }
 
             string? task = QueryValue(request.Query, "task");
@@ -335,9 +343,7 @@ public sealed class BytezSimulator : IDisposable
     {
         lock (_gate)
         {
-            return KeyState(request) == BytezKeyState.Unauthorized
-                ? Unauthorized()
-                : OutputJson("[" + string.Join(',', _models.Select(m => m.Task).Distinct(StringComparer.Ordinal).Select(Quote)) + "]");
+            return Refusal(request) ?? OutputJson("[" + string.Join(',', _models.Select(m => m.Task).Distinct(StringComparer.Ordinal).Select(Quote)) + "]");
         }
     }
 
@@ -347,12 +353,9 @@ public sealed class BytezSimulator : IDisposable
         DateTimeOffset now = request.ReceivedAt;
         lock (_gate)
         {
-            switch (KeyState(request))
+            if (Refusal(request) is { } refusal)
             {
-                case BytezKeyState.Unauthorized:
-                    return Unauthorized();
-                case BytezKeyState.OutOfCredits:
-                    return PaymentRequired();
+                return refusal;
             }
 
             if (Find(modelId) is not { } model)

@@ -9,17 +9,17 @@ namespace GenResilience.Providers.Bytez.Internal;
 /// </summary>
 internal sealed class BytezRunBody
 {
-    public string? Text { get; init; }
+    public string? Text { get; set; }
 
-    public string? Url { get; init; }
+    public string? Url { get; set; }
 
-    public string? Base64 { get; init; }
+    public string? Base64 { get; set; }
 
-    public IList<BytezMessage>? Messages { get; init; }
+    public IList<BytezMessage>? Messages { get; set; }
 
-    public JsonObject? Params { get; init; }
+    public JsonObject? Params { get; set; }
 
     /// <summary>Gets further top-level fields (<c>question</c>, <c>context</c>, ...), written beside the others.</summary>
     [JsonExtensionData]
-    public JsonObject? Inputs { get; init; }
+    public JsonObject? Inputs { get; set; }
 }
