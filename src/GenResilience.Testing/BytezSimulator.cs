@@ -56,7 +56,7 @@ public sealed class BytezSimulator : IDisposable
         WithModel(ChatModel, "chat");
     }
 
-    /// <summary>Gets the underlying simulator: its <see cref="ProviderSimulator.Requests"/>, and routes of your own that take precedence.</summary>
+    /// <summary>Gets the underlying simulator: its <see cref="ProviderSimulator.Requests"/>, and routes of your own for one API key, which take precedence.</summary>
     public ProviderSimulator Server { get; }
 
     /// <summary>Gets the address to use as the client's <c>BaseAddress</c>.</summary>
