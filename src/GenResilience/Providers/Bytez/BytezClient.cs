@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using GenResilience.Diagnostics.Internal;
 using GenResilience.Errors.Internal;
 using GenResilience.Keys.Internal;
 using GenResilience.Providers.Bytez.Internal;
@@ -66,7 +67,7 @@ public sealed class BytezClient : IBytezClient
 
     /// <inheritdoc/>
     public Task<string> GenerateImageAsync(string modelId, string prompt, IReadOnlyDictionary<string, object>? parameters, BytezPriority priority, CancellationToken cancellationToken = default)
-        => GenerateAsync(modelId, prompt, parameters, priority, TextToImage, "image", static o => o.ImageTimeout, cancellationToken);
+        => GenerateAsync(modelId, prompt, parameters, priority, TextToImage, "image", nameof(BytezClientOptions.ImageTimeout), static o => o.ImageTimeout, cancellationToken);
 
     /// <inheritdoc/>
     public Task<string> GenerateVideoAsync(string modelId, string prompt, IReadOnlyDictionary<string, object>? parameters = null, CancellationToken cancellationToken = default)
@@ -74,7 +75,7 @@ public sealed class BytezClient : IBytezClient
 
     /// <inheritdoc/>
     public Task<string> GenerateVideoAsync(string modelId, string prompt, IReadOnlyDictionary<string, object>? parameters, BytezPriority priority, CancellationToken cancellationToken = default)
-        => GenerateAsync(modelId, prompt, parameters, priority, TextToVideo, "video", static o => o.VideoTimeout, cancellationToken);
+        => GenerateAsync(modelId, prompt, parameters, priority, TextToVideo, "video", nameof(BytezClientOptions.VideoTimeout), static o => o.VideoTimeout, cancellationToken);
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<BytezModel>> ListModelsAsync(string? task = null, CancellationToken cancellationToken = default)
@@ -101,23 +102,27 @@ public sealed class BytezClient : IBytezClient
         TimeProvider time = _services.TimeProvider;
         DateTimeOffset checkedAt = time.GetUtcNow();
         HttpClient client = _services.CreateClient();
-        var rows = new List<ProviderProbeRow>();
-
-        using (var list = new HttpRequestMessage(HttpMethod.Get, ListPath(options, "task=" + TextToImage)))
-        {
-            list.SetOperationName("probe");
-            rows.Add(await ProviderCalls.ProbeAsync(client, list, "GET /" + options.ApiPath + "list/models", time, cancellationToken).ConfigureAwait(false));
-        }
-
-        foreach (string key in options.ApiKeys.Distinct(StringComparer.Ordinal))
+        var keyRows = new List<ProviderProbeRow>();
+        string[] keys = [.. options.ApiKeys.Distinct(StringComparer.Ordinal)];
+        foreach (string key in keys)
         {
             using HttpRequestMessage check = options.KeyCheck?.Invoke() ?? new HttpRequestMessage(HttpMethod.Get, options.ApiPath + "list/tasks");
             check.SetOperationName("probe");
             ProviderProbeRow row = await ProviderCalls.ProbeAsync(client, check, "key " + KeyFingerprint.For(key), time, cancellationToken, key).ConfigureAwait(false);
-            rows.Add(DescribeKey(row));
+            keyRows.Add(DescribeKey(row));
         }
 
-        return new ProviderProbeResult(ProviderName, checkedAt, rows);
+        // The list is probed with a key the probe found working, so that its row speaks of the service, not of a bad
+        // key, and it costs no key checks of its own.
+        string? listKey = keys.Where((_, i) => keyRows[i].Verdict == ProbeVerdict.Ok).FirstOrDefault() ?? keys.FirstOrDefault();
+        ProviderProbeRow listRow;
+        using (var list = new HttpRequestMessage(HttpMethod.Get, ListPath(options, "task=" + TextToImage)))
+        {
+            list.SetOperationName("probe");
+            listRow = await ProviderCalls.ProbeAsync(client, list, "GET /" + options.ApiPath + "list/models", time, cancellationToken, listKey).ConfigureAwait(false);
+        }
+
+        return new ProviderProbeResult(ProviderName, checkedAt, [listRow, .. keyRows]);
     }
 
     /// <summary>A key's probe row says what the answer means for the key: ok, rejected, or out of credits.</summary>
@@ -135,6 +140,7 @@ public sealed class BytezClient : IBytezClient
         BytezPriority priority,
         string task,
         string operation,
+        string timeoutSetting,
         Func<BytezClientOptions, TimeSpan> timeout,
         CancellationToken cancellationToken)
     {
@@ -143,7 +149,17 @@ public sealed class BytezClient : IBytezClient
         BytezClientOptions options = _services.Options;
         byte[] body = Serialize(new BytezRunBody { Text = prompt, Params = BytezJsonValues.ToObject(parameters, nameof(parameters)) });
         await EnsureModelKnownAsync(modelId, task, operation, options, cancellationToken).ConfigureAwait(false);
-        BytezResult result = await RunCoreAsync(modelId, body, operation, timeout(options), priority, options, cancellationToken).ConfigureAwait(false);
+        BytezResult result;
+        try
+        {
+            result = await RunCoreAsync(modelId, body, operation, timeout(options), priority, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GenerationException e) when (e.Kind == GenerationErrorKind.Timeout)
+        {
+            // The pipeline names AttemptTimeout, but image and video attempts are bounded by their own setting.
+            throw WithHint(e, $" Each {operation} attempt is bounded by {_services.Setting(timeoutSetting)} ({Durations.Format(timeout(options))}).");
+        }
+
         return AddressOf(result.Output) ?? throw new GenerationException(
             GenerationErrorKind.Unknown,
             ProviderName,
@@ -155,6 +171,19 @@ public sealed class BytezClient : IBytezClient
             Attempts = 1,
         };
     }
+
+    private static GenerationException WithHint(GenerationException e, string hint)
+        => new(e.Kind, e.Provider, e.Message + hint, e.InnerException)
+        {
+            Operation = e.Operation,
+            StatusCode = e.StatusCode,
+            Attempts = e.Attempts,
+            ErrorCode = e.ErrorCode,
+            RequestId = e.RequestId,
+            RetryAfter = e.RetryAfter,
+            ValidationErrors = e.ValidationErrors,
+            UserMessage = e.UserMessage,
+        };
 
     private async Task<BytezResult> RunCoreAsync(
         string modelId, byte[] body, string operation, TimeSpan? attemptTimeout, BytezPriority priority, BytezClientOptions options, CancellationToken cancellationToken)
@@ -345,7 +374,7 @@ public sealed class BytezClient : IBytezClient
         });
     }
 
-    private static byte[] Serialize(BytezRunBody body) => JsonSerializer.SerializeToUtf8Bytes(body, BytezJsonContext.Default.BytezRunBody);
+    private static byte[] Serialize(BytezRunBody body) => body.ToUtf8Bytes();
 
     /// <summary>Reads the <c>{"error", "output"}</c> answer: an <c>error</c> that is not null is a failure, a body that is not that JSON a typed error.</summary>
     private static async Task<(BytezEnvelope Envelope, string Raw)> ReadEnvelopeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -426,16 +455,20 @@ public sealed class BytezClient : IBytezClient
     private static double? Number(JsonElement item, string name)
         => item.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out double number) ? number : null;
 
-    /// <summary>The address in an image or video model's output: the output itself, or the first address in a list or an object.</summary>
+    /// <summary>The address in an image or video model's output: the output itself, or the first address in a list or an object; http, https or a data URI.</summary>
     private static string? AddressOf(JsonElement output) => output.ValueKind switch
     {
-        JsonValueKind.String => output.GetString() is { Length: > 0 } text ? text : null,
+        JsonValueKind.String => output.GetString() is { Length: > 0 } text && IsAddress(text) ? text : null,
         JsonValueKind.Array => output.EnumerateArray().Select(AddressOf).FirstOrDefault(a => a is not null),
         JsonValueKind.Object => AddressFields
             .Select(name => output.TryGetProperty(name, out JsonElement inner) ? AddressOf(inner) : null)
             .FirstOrDefault(a => a is not null),
         _ => null,
     };
+
+    /// <summary>A model that answers with text (a chat model asked for an image) must not pass its text off as an address.</summary>
+    private static bool IsAddress(string text)
+        => Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) && uri.Scheme is "https" or "http" or "data";
 
     private static GenerationException EnvelopeError(HttpResponseMessage response, RequestState? state, string error)
     {

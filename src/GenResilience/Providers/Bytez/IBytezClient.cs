@@ -80,8 +80,10 @@ public interface IBytezClient
     Task<IReadOnlyList<BytezModel>> ListModelsAsync(string? task = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Checks the service and every configured key, one attempt each and no retries: the model list endpoint, then the
-    /// key check (<c>GET /models/v2/list/tasks</c>) once per key, named by its fingerprint (ok, rejected, out of credits).
+    /// Checks the service and every configured key, one attempt each and no retries: the key check
+    /// (<c>GET /models/v2/list/tasks</c>) once per key, named by its fingerprint (ok, rejected, out of credits), and the
+    /// model list endpoint with a key that passed. The first row is the model list, then one row per key. A probe only
+    /// reports: it neither quarantines keys nor runs a model.
     /// </summary>
     /// <param name="cancellationToken">Cancels the probe.</param>
     /// <returns>One row per endpoint and per key.</returns>

@@ -40,7 +40,7 @@ public class BytezEnvelopeTests
         DateTimeOffset start = h.Simulator.Runs[0].ReceivedAt;
         Assert.Equal([0, 5, 20], h.Simulator.Runs.Select(r => (r.ReceivedAt - start).TotalSeconds));
         Assert.Equal(
-            ["Bytez image: server error 200, retrying in 5s (attempt 1/3)", "Bytez image: server error 200, retrying in 15s (attempt 2/3)"],
+            ["Bytez image: error inside a 200 answer, retrying in 5s (attempt 1/3)", "Bytez image: error inside a 200 answer, retrying in 15s (attempt 2/3)"],
             h.Messages("RetryingAfterFailure"));
     }
 

@@ -4,12 +4,11 @@ using System.Text.Json.Serialization;
 namespace GenResilience.Providers.Bytez.Internal;
 
 /// <summary>
-/// Every Bytez body, read and written without reflection (trim and AOT safe).
+/// Bytez's answers, read without reflection (trim and AOT safe). The run body is written by <see cref="BytezRunBody"/>.
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(BytezRunBody))]
 [JsonSerializable(typeof(BytezEnvelope))]
 [JsonSerializable(typeof(BytezErrorEnvelope))]
 [JsonSerializable(typeof(JsonElement))]
