@@ -29,6 +29,7 @@ public sealed class ProviderSimulator : IDisposable
     private readonly List<SimulatorRoute> _routes = [];
     private readonly List<SimulatedRequest> _requests = [];
     private readonly string _apiKeyHeaderName;
+    private readonly CancellationTokenSource _stopping = new();
     private TaskCompletionSource _received = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private KeyRateLimit? _rateLimit;
     private int _rateLimited;
@@ -175,8 +176,18 @@ public sealed class ProviderSimulator : IDisposable
         }
     }
 
-    /// <summary>Stops the server.</summary>
-    public void Dispose() => _server.Stop();
+    /// <summary>Stops the server; answers still waiting for their <see cref="SimulatedResponse.Delay"/> are dropped.</summary>
+    public void Dispose()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
+        _server.Stop();
+        _stopping.Dispose();
+    }
 
     private SimulatorRoute GetOrAddRoute(HttpMethod method, string path, string? apiKey)
     {
@@ -208,9 +219,10 @@ public sealed class ProviderSimulator : IDisposable
 
         SimulatedResponse answer;
         TaskCompletionSource received;
+        DateTimeOffset now;
         lock (_gate)
         {
-            DateTimeOffset now = Clock.GetUtcNow();
+            now = Clock.GetUtcNow();
             var seen = new SimulatedRequest(_requests.Count + 1, request.Method, request.Path, request.RawQuery ?? string.Empty, headers, body, apiKey, now);
             if (_rateLimit is { } limit && !limit.TryTake(apiKey ?? string.Empty, now))
             {
@@ -233,6 +245,13 @@ public sealed class ProviderSimulator : IDisposable
         if (answer.Latency > TimeSpan.Zero)
         {
             await Task.Delay(answer.Latency).ConfigureAwait(false);
+        }
+
+        // Measured from the arrival, so a test that moves the clock before this line still gets the answer on time.
+        TimeSpan delay = now + answer.Delay - Clock.GetUtcNow();
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, Clock, _stopping.Token).ConfigureAwait(false);
         }
 
         var response = new ResponseMessage

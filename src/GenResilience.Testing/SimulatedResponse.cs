@@ -9,13 +9,14 @@ namespace GenResilience.Testing;
 /// </summary>
 public sealed class SimulatedResponse
 {
-    private SimulatedResponse(int statusCode, string body, string contentType, IReadOnlyDictionary<string, string> headers, TimeSpan latency)
+    private SimulatedResponse(int statusCode, string body, string contentType, IReadOnlyDictionary<string, string> headers, TimeSpan latency, TimeSpan delay = default)
     {
         StatusCode = statusCode;
         Body = body;
         ContentType = contentType;
         Headers = headers;
         Latency = latency;
+        Delay = delay;
     }
 
     /// <summary>Gets the HTTP status code.</summary>
@@ -32,6 +33,12 @@ public sealed class SimulatedResponse
 
     /// <summary>Gets the real (wall-clock) delay before the answer; for samples and benchmarks, not for unit tests.</summary>
     public TimeSpan Latency { get; }
+
+    /// <summary>
+    /// Gets how long after the request arrived the answer is sent, on the simulator's <see cref="ProviderSimulator.Clock"/>:
+    /// a slow model on a <c>FakeTimeProvider</c>, answered when the test moves the clock past it.
+    /// </summary>
+    public TimeSpan Delay { get; }
 
     /// <summary>A JSON answer.</summary>
     /// <param name="statusCode">The status.</param>
@@ -98,12 +105,24 @@ public sealed class SimulatedResponse
     /// <param name="value">The header value.</param>
     /// <returns>The copy.</returns>
     public SimulatedResponse WithHeader(string name, string value)
-        => new(StatusCode, Body, ContentType, new Dictionary<string, string>(Headers, StringComparer.OrdinalIgnoreCase) { [name] = value }, Latency);
+        => new(StatusCode, Body, ContentType, new Dictionary<string, string>(Headers, StringComparer.OrdinalIgnoreCase) { [name] = value }, Latency, Delay);
 
     /// <summary>Returns a copy that answers after a real delay (for samples and benchmarks; unit tests use a fake clock instead).</summary>
     /// <param name="latency">The delay.</param>
     /// <returns>The copy.</returns>
-    public SimulatedResponse WithLatency(TimeSpan latency) => new(StatusCode, Body, ContentType, Headers, latency);
+    public SimulatedResponse WithLatency(TimeSpan latency) => new(StatusCode, Body, ContentType, Headers, latency, Delay);
+
+    /// <summary>
+    /// Returns a copy that answers <paramref name="delay"/> after the request arrived, on the simulator's
+    /// <see cref="ProviderSimulator.Clock"/>: with a <c>FakeTimeProvider</c>, when the test advances the clock that far.
+    /// </summary>
+    /// <param name="delay">The delay; zero or more.</param>
+    /// <returns>The copy.</returns>
+    public SimulatedResponse WithDelay(TimeSpan delay)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        return new(StatusCode, Body, ContentType, Headers, Latency, delay);
+    }
 
     /// <inheritdoc/>
     public override string ToString()

@@ -82,6 +82,7 @@ public static partial class GenerationClientsServiceCollectionExtensions
 
         services.AddSingleton<GenerationClientsMarker>();
         services.TryAddSingleton<IUseApiClient>(sp => new UseApiClient(new ProviderClientServices<UseApiClientOptions>(sp, ProviderInfo.UseApi)));
+        services.TryAddSingleton<IBytezClient>(sp => new BytezClient(new ProviderClientServices<BytezClientOptions>(sp, ProviderInfo.Bytez)));
         services.TryAddSingleton<IVelroClient>(sp => new VelroClient(new ProviderClientServices<VelroClientOptions>(sp, ProviderInfo.Velro)));
         foreach (ProviderInfo provider in ProviderInfo.All)
         {

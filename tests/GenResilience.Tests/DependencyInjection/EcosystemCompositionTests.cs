@@ -206,7 +206,7 @@ public class EcosystemCompositionTests
 
         using HttpResponseMessage response = await call.Bounded();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Equal(4, simulator.Requests.Count);
+        Assert.Equal(4, simulator.RequestsTo(Path).Count);
     }
 
     [Fact]

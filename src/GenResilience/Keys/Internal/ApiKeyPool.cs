@@ -53,6 +53,13 @@ internal sealed class ApiKeyPool
 
             if (usable == 0)
             {
+                // Every key set aside for its spent credits (by this request, an earlier one or a key check): that is
+                // what the caller must hear, not that the keys are wrong.
+                if (request.LastStatusCode != 402 && slots.All(s => s.RejectedWith == 402))
+                {
+                    request.LastStatusCode = 402;
+                }
+
                 Log.AllKeysRejected(_client.Logger, request.Target, slots.Length, _client.KeysSetting);
                 throw GenerationErrors.AllKeysRejected(request, slots.Length, _client.KeysSetting);
             }
@@ -400,6 +407,7 @@ internal sealed class ApiKeyPool
         _store.Quarantine(slot.Key.Id, now + options.RejectedKeyCooldown);
         slot.QuarantinedUntil = _store.Get(slot.Key.Id).QuarantinedUntil;
         slot.Verified = false;
+        slot.RejectedWith = statusCode;
 
         // Requests waiting in this key's line choose another key.
         slot.Admission.ReleaseAllToRetry();

@@ -7,6 +7,7 @@ namespace GenResilience.Keys.Internal;
 internal sealed class KeySlot
 {
     private volatile bool _verified;
+    private volatile int _rejectedWith;
     private long _lastSuccessTicks;
     private long _quarantinedUntilTicks;
     private HeaderCache? _headerValue;
@@ -43,6 +44,13 @@ internal sealed class KeySlot
     {
         get => Interlocked.Read(ref _lastSuccessTicks) is var ticks and not 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
         set => Interlocked.Exchange(ref _lastSuccessTicks, value?.UtcTicks ?? 0);
+    }
+
+    /// <summary>Gets or sets the status that last quarantined the key (402: its credits are spent), or 0.</summary>
+    public int RejectedWith
+    {
+        get => _rejectedWith;
+        set => _rejectedWith = value;
     }
 
     /// <summary>Gets or sets the check of this key in flight, shared by every request that waits for it (guarded by the slot).</summary>

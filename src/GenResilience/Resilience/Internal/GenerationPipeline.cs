@@ -170,6 +170,8 @@ internal static class GenerationPipeline
 
     private static string Reason(RequestState state, Outcome<HttpResponseMessage> outcome) => state.LastOutcome switch
     {
+        // A classifier may call a 200 a server error (Bytez's "model is loading" inside a 200): "server error 200" would mislead.
+        AttemptOutcome.ServerError when state.LastStatusCode is >= 200 and < 300 => "error inside a " + state.LastStatusCode?.ToString(CultureInfo.InvariantCulture) + " answer",
         AttemptOutcome.ServerError => "server error " + state.LastStatusCode?.ToString(CultureInfo.InvariantCulture),
         AttemptOutcome.AttemptTimeout when outcome.Exception is TimeoutRejectedException timeout => "attempt timed out after " + Durations.Format(timeout.Timeout),
         AttemptOutcome.AttemptTimeout => "attempt timed out",
