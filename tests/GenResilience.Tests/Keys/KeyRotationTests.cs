@@ -56,6 +56,7 @@ public class KeyRotationTests
         Assert.Equal(401, first.StatusCode);
         Assert.Equal("Bytez", first.Provider);
         Assert.Contains("All 3 API keys were rejected", first.Message, StringComparison.Ordinal);
+        Assert.Contains("so the request was not sent again after 3 rejected attempts", first.Message, StringComparison.Ordinal);
         Assert.Contains("GenerationResilienceOptions.ApiKeys", first.Message, StringComparison.Ordinal);
         Assert.Equal("The service is being set up. Please try again in a few minutes.", first.UserMessage);
 
@@ -63,6 +64,7 @@ public class KeyRotationTests
         Assert.Equal(GenerationErrorKind.Unauthorized, second.Kind);
         Assert.Equal(0, second.Attempts);
         Assert.Null(second.StatusCode);
+        Assert.Contains("quarantined, so the request was not sent.", second.Message, StringComparison.Ordinal);
         Assert.Equal(3, h.Simulator.Requests.Count);
         Assert.Equal([KeyA, KeyB, KeyC], h.Simulator.Requests.Select(r => r.ApiKey));
     }

@@ -26,7 +26,7 @@ internal static partial class Log
     public static partial void WaitingForRateLimit(ILogger logger, string target, LogDuration delay);
 
     [LoggerMessage(EventId = 5, EventName = "AllKeysRejected", Level = LogLevel.Error,
-        Message = "{Target}: all {TotalKeys} API keys are rejected; the request was not sent. Fix {Setting}")]
+        Message = "{Target}: all {TotalKeys} API keys are rejected; the request stops here. Fix {Setting}")]
     public static partial void AllKeysRejected(ILogger logger, string target, int totalKeys, string setting);
 
     [LoggerMessage(EventId = 6, EventName = "RateLimitWaitTooLong", Level = LogLevel.Warning,

@@ -14,7 +14,7 @@ internal static class GenerationErrors
         string which = keyCount == 1 ? "The only API key was" : string.Create(CultureInfo.InvariantCulture, $"All {keyCount} API keys were");
         string message = string.Create(
             CultureInfo.InvariantCulture,
-            $"{request.Target}: {which} rejected by the service and {(keyCount == 1 ? "is" : "are")} quarantined, so the request was not sent. " +
+            $"{request.Target}: {which} rejected by the service and {(keyCount == 1 ? "is" : "are")} quarantined, so the request {Sent(request.Attempts)}. " +
             $"Fix {keysSetting}; a rejected key is tried again after {Setting(request, "RejectedKeyCooldown")} ({Durations.Format(request.Options.RejectedKeyCooldown)}) or when the options change.");
         // Bytez answers 402 for a key whose credits are spent: that is what the user needs to hear.
         GenerationErrorKind kind = request.LastStatusCode == 402 ? GenerationErrorKind.InsufficientCredits : GenerationErrorKind.Unauthorized;
@@ -25,6 +25,14 @@ internal static class GenerationErrors
             Attempts = request.Attempts,
         };
     }
+
+    /// <summary>What became of a request stopped for want of a key: never sent, or not sent again after its rejected attempts.</summary>
+    private static string Sent(int attempts) => attempts switch
+    {
+        0 => "was not sent",
+        1 => "was not sent again after its one rejected attempt",
+        _ => string.Create(CultureInfo.InvariantCulture, $"was not sent again after {attempts} rejected attempts"),
+    };
 
     public static GenerationException RateLimitWaitTooLong(RequestState request, TimeSpan wait, TimeSpan remaining)
     {
