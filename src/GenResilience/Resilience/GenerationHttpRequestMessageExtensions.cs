@@ -13,6 +13,7 @@ public static class GenerationHttpRequestMessageExtensions
     internal static readonly HttpRequestOptionsKey<bool> ProbeKey = new("GenResilience.Probe");
     internal static readonly HttpRequestOptionsKey<Func<CancellationToken, Task<HttpResponseMessage?>>> AmbiguousRetryGuardKey = new("GenResilience.AmbiguousRetryGuard");
     internal static readonly HttpRequestOptionsKey<string> ProbeApiKeyKey = new("GenResilience.ProbeApiKey");
+    internal static readonly HttpRequestOptionsKey<string> ModelKey = new("GenResilience.Model");
 
     /// <summary>
     /// Names the operation (<c>image</c>, <c>video</c>, ...) for log lines (<c>Bytez image: server error 522, ...</c>)
@@ -103,4 +104,16 @@ public static class GenerationHttpRequestMessageExtensions
     /// </summary>
     internal static void SetAmbiguousRetryGuard(this HttpRequestMessage request, Func<CancellationToken, Task<HttpResponseMessage?>> guard)
         => request.Options.Set(AmbiguousRetryGuardKey, guard);
+
+    /// <summary>
+    /// Names the model the request runs, for the request's activity (<c>genresilience.model</c>). Only while someone
+    /// traces: otherwise the name would cost a slot in the request's options for nothing.
+    /// </summary>
+    internal static void SetModelForTracing(this HttpRequestMessage request, string? model)
+    {
+        if (model is not null && Diagnostics.Internal.GenerationActivities.Source.HasListeners())
+        {
+            request.Options.Set(ModelKey, model);
+        }
+    }
 }

@@ -25,7 +25,7 @@ public class PipelineCompositionTests
             new ServiceCollection().BuildServiceProvider(),
             TimeProvider.System,
             NullLogger.Instance,
-            new Diagnostics.Internal.GenerationMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+            new GenResilience.Diagnostics.Internal.GenerationMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
 
         GenerationPipeline.Configure(builder, client, options);

@@ -253,9 +253,12 @@ internal sealed class ApiKeyPool
         KeySlot slot, DateTimeOffset expected, KeySet set, RequestState request, DateTimeOffset now, CancellationToken cancellationToken)
     {
         TimeSpan wait = expected - now;
+
+        // Why the request waits, read before the wait: afterwards the cooldown is over.
+        bool cooling = slot.Admission.IsCooling(now);
         if (wait > TimeSpan.Zero && !(request.Deadline is { } deadline && expected > deadline))
         {
-            if (slot.Admission.IsCooling(now))
+            if (cooling)
             {
                 Log.WaitingForRateLimit(_client.Logger, request.Target, new LogDuration(wait));
             }
@@ -273,6 +276,10 @@ internal sealed class ApiKeyPool
                 if (admittedAt > now)
                 {
                     _client.Metrics.RateLimitWait(_client.Provider, admittedAt - now);
+                    if (request.Activity is { } activity)
+                    {
+                        GenerationActivities.RateLimitWait(activity, slot.Key.Fingerprint, cooling ? "cooldown" : "pace", admittedAt - now);
+                    }
                 }
 
                 return Lease(slot, set, ticket, admittedAt);
@@ -398,6 +405,11 @@ internal sealed class ApiKeyPool
             : "Retry-After " + Durations.Format(retryAfter.Value);
         Log.KeyRateLimited(_client.Logger, request.Target, lease.Key.Fingerprint, new LogDuration(state.CoolingUntil - now), source);
         _client.Metrics.KeyRotation(_client.Provider, "rate_limited");
+        if (request.Activity is { } activity)
+        {
+            GenerationActivities.KeyRotation(activity, lease.Key.Fingerprint, "rate_limited", Resilience.GenerationResilienceConstants.RateLimitStatusCode, state.CoolingUntil - now);
+        }
+
         return state.CoolingUntil;
     }
 
@@ -416,6 +428,10 @@ internal sealed class ApiKeyPool
         int usable = slots.Count(s => IsUsable(s, now));
         Log.KeyRejected(_client.Logger, request.Target, slot.Key.Fingerprint, statusCode, new LogDuration(options.RejectedKeyCooldown), usable, slots.Length);
         _client.Metrics.KeyRotation(_client.Provider, "rejected");
+        if (request.Activity is { } activity)
+        {
+            GenerationActivities.KeyRotation(activity, slot.Key.Fingerprint, "rejected", statusCode == 0 ? null : statusCode, options.RejectedKeyCooldown);
+        }
     }
 
     /// <summary>

@@ -109,6 +109,23 @@ internal sealed class KeyAdmission
         }
     }
 
+    /// <summary>Reads where the key stands at <paramref name="now"/>, for health checks: nothing changes and nothing is sent.</summary>
+    public KeyAdmissionState GetState(DateTimeOffset now)
+    {
+        if (_open)
+        {
+            return new KeyAdmissionState(KeyAdmissionPhase.Open, default, null, 0);
+        }
+
+        lock (_gate)
+        {
+            KeyAdmissionPhase phase = now < _coolingUntil ? KeyAdmissionPhase.Cooling
+                : _trialId != 0 && now < _trialReleasedAt + TrialAnswerWait ? KeyAdmissionPhase.Trial
+                : KeyAdmissionPhase.Paced;
+            return new KeyAdmissionState(phase, _coolingUntil, CurrentRate, _queue.Count);
+        }
+    }
+
     /// <summary>
     /// Admits a request now if the key can take it without anyone waiting ahead of it.
     /// </summary>

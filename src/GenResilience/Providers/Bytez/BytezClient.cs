@@ -195,6 +195,7 @@ public sealed class BytezClient : IBytezClient
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         message.Content = content;
         message.SetOperationName(operation);
+        message.SetModelForTracing(modelId);
         if (attemptTimeout is { } timeout)
         {
             message.SetAttemptTimeout(timeout);

@@ -76,6 +76,7 @@ public sealed class UseApiClient : IUseApiClient
             Content = JsonContent.Create(body, UseApiJsonContext.Default.FlowCreateBody),
         };
         message.SetOperationName(request.Model.DisplayName);
+        message.SetModelForTracing(request.Model.WireName);
         CreateResponse created = await TrackAsync(
             UseApiModelFamily.Flow,
             () => ProviderCalls.SendForJsonAsync(_services.CreateClient(), message, UseApiJsonContext.Default.CreateResponse, Provider, cancellationToken)).ConfigureAwait(false);
@@ -354,6 +355,7 @@ public sealed class UseApiClient : IUseApiClient
         string path = model.Family == UseApiModelFamily.Veo ? Options.VeoCreatePath : Options.LtxCreatePath;
         using var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, UseApiJsonContext.Default.LtxCreateBody) };
         message.SetOperationName(model.DisplayName);
+        message.SetModelForTracing(model.WireName);
 
         // A create that failed ambiguously may have started the job: look for it before sending the create again.
         message.SetAmbiguousRetryGuard(ct => FindStartedJobAsync(model, replyRef, ct));

@@ -211,6 +211,7 @@ public sealed class VelroClient : IVelroClient
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, options.GenerationsPath);
         message.SetOperationName("create");
+        message.SetModelForTracing(request.ModelId);
 
         // A paid job: no SetRetryAfterAmbiguousFailure, so RetryNonIdempotentAfterAmbiguousFailure decides. The form
         // is rebuilt for every attempt, re-opening the reference image.

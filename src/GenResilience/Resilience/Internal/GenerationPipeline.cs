@@ -95,7 +95,13 @@ internal static class GenerationPipeline
                     Log.RetryingAfterFailure(logger, state.Target, reason, new LogDuration(args.RetryDelay), args.AttemptNumber + 1, delays.Length);
                 }
 
-                client.Metrics.Retry(client.Provider, KeyAcquisitionStrategy.MetricName(state.LastOutcome));
+                string metricReason = KeyAcquisitionStrategy.MetricName(state.LastOutcome);
+                client.Metrics.Retry(client.Provider, metricReason);
+                if (state.Activity is { } activity)
+                {
+                    GenerationActivities.Retry(activity, state.Attempts, metricReason, args.RetryDelay);
+                }
+
                 return default;
             },
         };
@@ -144,8 +150,14 @@ internal static class GenerationPipeline
             },
             OnRetry = args =>
             {
-                GenerationPipelineKeys.GetState(args.Context).RateLimitRetries++;
+                RequestState state = GenerationPipelineKeys.GetState(args.Context);
+                state.RateLimitRetries++;
                 client.Metrics.Retry(client.Provider, "rate_limited");
+                if (state.Activity is { } activity)
+                {
+                    GenerationActivities.Retry(activity, state.Attempts, "rate_limited", args.RetryDelay);
+                }
+
                 return default;
             },
         };
@@ -164,6 +176,12 @@ internal static class GenerationPipeline
             OnRetry = args =>
             {
                 client.Metrics.Retry(client.Provider, "key_rejected");
+                RequestState state = GenerationPipelineKeys.GetState(args.Context);
+                if (state.Activity is { } activity)
+                {
+                    GenerationActivities.Retry(activity, state.Attempts, "key_rejected", args.RetryDelay);
+                }
+
                 return default;
             },
         };

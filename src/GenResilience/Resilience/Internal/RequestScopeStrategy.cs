@@ -59,31 +59,67 @@ internal sealed class RequestScopeStrategy : ResilienceStrategy<HttpResponseMess
         context.Properties.Set(GenerationPipelineKeys.State, requestState);
         request?.Options.Set(RequestState.Key, requestState);
 
-        Outcome<HttpResponseMessage> outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+        // Traced and timed only when someone listens: a request nobody observes pays two checks, and the state
+        // machine (boxed when the request completes later) holds one long more.
+        requestState.Activity = GenerationActivities.Start(requestState, request);
+        long started = requestState.Activity is not null || _client.Metrics.RequestDurationEnabled ? _client.TimeProvider.GetTimestamp() : 0;
+
+        Outcome<HttpResponseMessage> outcome;
+        try
+        {
+            outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+        catch (Exception e) when (requestState.Activity is { } failed)
+        {
+            GenerationActivities.Stop(failed, requestState, Outcome.FromException<HttpResponseMessage>(e));
+            throw;
+        }
 
         if (outcome.Exception is TimeoutRejectedException timeout && !context.CancellationToken.IsCancellationRequested)
         {
-            return Outcome.FromException<HttpResponseMessage>(GenerationErrors.TimedOut(requestState, timeout));
+            outcome = Outcome.FromException<HttpResponseMessage>(GenerationErrors.TimedOut(requestState, timeout));
         }
 
         // SocketsHttpHandler's connect timeout surfaces as a TaskCanceledException the caller did not cause.
-        if (outcome.Exception is OperationCanceledException { InnerException: TimeoutException } connect && !context.CancellationToken.IsCancellationRequested)
+        else if (outcome.Exception is OperationCanceledException { InnerException: TimeoutException } connect && !context.CancellationToken.IsCancellationRequested)
         {
-            return Outcome.FromException<HttpResponseMessage>(GenerationErrors.ConnectTimedOut(requestState, connect));
+            outcome = Outcome.FromException<HttpResponseMessage>(GenerationErrors.ConnectTimedOut(requestState, connect));
+        }
+        else
+        {
+            // The body is read after the pipeline returns: bound it by the same deadline. A body already in memory cannot stall.
+            if (outcome.Result is { Content: { } content } response && deadline is { } bound && content is not (ByteArrayContent or ReadOnlyMemoryContent))
+            {
+                response.Content = new DeadlineBoundContent(content, requestState, bound);
+            }
+
+            if (requestState.Attempts > 1 && requestState.LastOutcome is not (AttemptOutcome.Success or AttemptOutcome.Canceled))
+            {
+                Log.GaveUp(_client.Logger, requestState.Target, requestState.Attempts, Describe(requestState));
+            }
         }
 
-        // The body is read after the pipeline returns: bound it by the same deadline. A body already in memory cannot stall.
-        if (outcome.Result is { Content: { } content } response && deadline is { } bound && content is not (ByteArrayContent or ReadOnlyMemoryContent))
+        if (started != 0 || requestState.Activity is not null)
         {
-            response.Content = new DeadlineBoundContent(content, requestState, bound);
-        }
-
-        if (requestState.Attempts > 1 && requestState.LastOutcome is not (AttemptOutcome.Success or AttemptOutcome.Canceled))
-        {
-            Log.GaveUp(_client.Logger, requestState.Target, requestState.Attempts, Describe(requestState));
+            Observe(requestState, outcome, started);
         }
 
         return outcome;
+    }
+
+    /// <summary>Records the request's duration and ends its activity.</summary>
+    private void Observe(RequestState requestState, Outcome<HttpResponseMessage> outcome, long started)
+    {
+        if (started != 0 && _client.Metrics.RequestDurationEnabled)
+        {
+            TimeSpan elapsed = _client.TimeProvider.GetElapsedTime(started);
+            _client.Metrics.Request(_client.Provider, requestState.Operation, GenerationActivities.OutcomeName(requestState, outcome), GenerationActivities.ErrorType(requestState, outcome), elapsed);
+        }
+
+        if (requestState.Activity is { } activity)
+        {
+            GenerationActivities.Stop(activity, requestState, outcome);
+        }
     }
 
     /// <summary>RFC 9110's idempotent methods: repeating them has the effect of sending them once.</summary>

@@ -66,4 +66,7 @@ internal sealed class RequestState
 
     /// <summary>Gets or sets a value indicating whether a retryable failure was not retried because it was ambiguous and the request is not idempotent.</summary>
     public bool NotRetriedAsAmbiguous { get; set; }
+
+    /// <summary>Gets or sets the request's activity; <see langword="null"/> unless someone traces (see <see cref="Diagnostics.Internal.GenerationActivities"/>).</summary>
+    public System.Diagnostics.Activity? Activity { get; set; }
 }

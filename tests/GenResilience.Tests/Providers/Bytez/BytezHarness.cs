@@ -44,12 +44,17 @@ public sealed class BytezHarness : IDisposable
     /// <summary>All captured log lines, formatted, for "no secret anywhere" checks.</summary>
     public IReadOnlyList<string> LogLines => [.. Logs.GetSnapshot().Select(r => $"{r.Level} {r.Id.Name}: {r.Message} {r.Exception}")];
 
-    public static BytezHarness Create(Action<BytezClientOptions>? configure = null, string[]? keys = null, Action<BytezSimulator>? simulator = null)
-        => Build(simulator, (services, bytez) => services.AddGenerationClients(o =>
+    public static BytezHarness Create(
+        Action<BytezClientOptions>? configure = null, string[]? keys = null, Action<BytezSimulator>? simulator = null, Action<IServiceCollection>? services = null)
+        => Build(simulator, (collection, bytez) =>
         {
-            o.Bytez = new BytezClientOptions { BaseAddress = bytez.BaseAddress, ApiKeys = keys ?? [Key1] };
-            configure?.Invoke(o.Bytez);
-        }));
+            collection.AddGenerationClients(o =>
+            {
+                o.Bytez = new BytezClientOptions { BaseAddress = bytez.BaseAddress, ApiKeys = keys ?? [Key1] };
+                configure?.Invoke(o.Bytez);
+            });
+            services?.Invoke(collection);
+        });
 
     /// <summary>Keys and settings from the app's configuration, the way a hosted app sees its environment variables.</summary>
     public static BytezHarness FromConfiguration(Dictionary<string, string?> settings, Action<BytezSimulator>? simulator = null)

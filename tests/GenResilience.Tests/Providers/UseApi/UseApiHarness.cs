@@ -48,12 +48,17 @@ public sealed class UseApiHarness : IDisposable
     public IReadOnlyList<SimulatedRequest> Creates
         => [.. Simulator.Requests.Where(r => r.Method == "POST" && (r.Path.Contains("/videos/", StringComparison.Ordinal) || r.Path.EndsWith("/videos", StringComparison.Ordinal)))];
 
-    public static UseApiHarness Create(Action<UseApiClientOptions>? configure = null, string[]? tokens = null, Action<UseApiSimulator>? simulator = null)
-        => Build(simulator, tokens, (services, useApi) => services.AddGenerationClients(o =>
+    public static UseApiHarness Create(
+        Action<UseApiClientOptions>? configure = null, string[]? tokens = null, Action<UseApiSimulator>? simulator = null, Action<IServiceCollection>? services = null)
+        => Build(simulator, tokens, (collection, useApi) =>
         {
-            o.UseApi = new UseApiClientOptions { BaseAddress = useApi.BaseAddress, ApiKeys = tokens ?? [Token1] };
-            configure?.Invoke(o.UseApi);
-        }));
+            collection.AddGenerationClients(o =>
+            {
+                o.UseApi = new UseApiClientOptions { BaseAddress = useApi.BaseAddress, ApiKeys = tokens ?? [Token1] };
+                configure?.Invoke(o.UseApi);
+            });
+            services?.Invoke(collection);
+        });
 
     /// <summary>Settings from the app's configuration, the way a hosted app sees its environment variables.</summary>
     public static UseApiHarness FromConfiguration(Dictionary<string, string?> settings, Action<UseApiSimulator>? simulator = null)

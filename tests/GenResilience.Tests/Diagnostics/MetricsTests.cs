@@ -1,0 +1,94 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Text.RegularExpressions;
+using GenResilience.Diagnostics.Internal;
+using GenResilience.Testing;
+using GenResilience.Tests.Helpers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+
+namespace GenResilience.Tests.Diagnostics;
+
+public class MetricsTests
+{
+    private const string Path = "/models/v2/stabilityai/sdxl";
+
+    [Fact]
+    public void Meter_EveryInstrument_FollowsOpenTelemetryNaming()
+    {
+        using var h = PipelineHarness.Create();
+        var factory = h.Services.GetRequiredService<IMeterFactory>();
+        _ = h.Services.GetRequiredService<GenerationMetrics>();
+        var instruments = new List<Instrument>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument.Meter.Name == "GenResilience" && ReferenceEquals(instrument.Meter.Scope, factory))
+                {
+                    instruments.Add(instrument);
+                }
+            },
+        };
+        listener.Start();
+
+        Assert.Equal(
+            [
+                "genresilience.client.attempts {attempt} Counter`1",
+                "genresilience.client.key_checks {check} Counter`1",
+                "genresilience.client.key_rotations {rotation} Counter`1",
+                "genresilience.client.rate_limit.wait.duration s Histogram`1",
+                "genresilience.client.rate_limit.waits {wait} Counter`1",
+                "genresilience.client.request.duration s Histogram`1",
+                "genresilience.client.retries {retry} Counter`1",
+            ],
+            instruments.Select(i => $"{i.Name} {i.Unit} {i.GetType().Name}").Order(StringComparer.Ordinal));
+        Assert.All(instruments, i =>
+        {
+            Assert.Matches(new Regex("^genresilience(\\.[a-z][a-z_]*)+$"), i.Name);
+            Assert.Matches(new Regex("^(s|\\{[a-z]+\\})$"), i.Unit!);
+            Assert.False(string.IsNullOrWhiteSpace(i.Description));
+        });
+    }
+
+    [Fact]
+    public async Task RequestDuration_RetriedRequest_RecordsTheWholeCallOnTheClockWithItsOutcome()
+    {
+        using var h = PipelineHarness.Create();
+        var factory = h.Services.GetRequiredService<IMeterFactory>();
+        using var durations = new MetricCollector<double>(factory, "GenResilience", "genresilience.client.request.duration");
+        h.Simulator.On(HttpMethod.Post, Path).Reply(SimulatedResponse.CloudflareError(522), SimulatedResponse.Ok());
+
+        Task<HttpResponseMessage> call = h.Client.SendAsync(PipelineHarness.Post(Path));
+        await h.Simulator.WaitForRequestsAsync(1);
+        await h.StepThroughWaitsAsync(5);
+        using HttpResponseMessage response = await call.Bounded();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        CollectedMeasurement<double> measurement = Assert.Single(durations.GetMeasurementSnapshot());
+        Assert.Equal(5.0, measurement.Value);
+        Assert.Equal(
+            new Dictionary<string, object?>
+            {
+                ["genresilience.provider"] = "Bytez",
+                ["genresilience.outcome"] = "success",
+                ["genresilience.operation"] = "image",
+            },
+            measurement.Tags);
+    }
+
+    [Fact]
+    public async Task RequestDuration_FailedRequest_CarriesTheErrorType()
+    {
+        using var h = PipelineHarness.Create(o => o.ApiKeys = ["test-key-aaaa-1111"]);
+        var factory = h.Services.GetRequiredService<IMeterFactory>();
+        using var durations = new MetricCollector<double>(factory, "GenResilience", "genresilience.client.request.duration");
+        h.Simulator.On(HttpMethod.Post, Path).Reply(SimulatedResponse.Unauthorized());
+
+        await Assert.ThrowsAsync<GenerationException>(() => h.Client.SendAsync(PipelineHarness.Post(Path)).Bounded());
+
+        CollectedMeasurement<double> measurement = Assert.Single(durations.GetMeasurementSnapshot());
+        Assert.Equal("Unauthorized", measurement.Tags["error.type"]);
+        Assert.Equal("failure", measurement.Tags["genresilience.outcome"]);
+    }
+}
