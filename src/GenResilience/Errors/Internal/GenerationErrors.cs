@@ -23,6 +23,7 @@ internal static class GenerationErrors
             Operation = request.Operation,
             StatusCode = request.LastStatusCode,
             Attempts = request.Attempts,
+            MayHaveStartedWork = request.MayHaveStartedWork,
         };
     }
 
@@ -38,6 +39,7 @@ internal static class GenerationErrors
             Operation = request.Operation,
             StatusCode = request.LastStatusCode,
             Attempts = request.Attempts,
+            MayHaveStartedWork = request.MayHaveStartedWork,
             RetryAfter = wait,
         };
     }
@@ -56,6 +58,7 @@ internal static class GenerationErrors
             Operation = request.Operation,
             StatusCode = request.LastStatusCode,
             Attempts = request.Attempts,
+            MayHaveStartedWork = request.MayHaveStartedWork,
         };
     }
 
@@ -70,6 +73,7 @@ internal static class GenerationErrors
             Operation = request.Operation,
             StatusCode = request.LastStatusCode,
             Attempts = request.Attempts,
+            MayHaveStartedWork = request.MayHaveStartedWork,
         };
     }
 
@@ -83,6 +87,7 @@ internal static class GenerationErrors
         {
             Operation = request.Operation,
             Attempts = request.Attempts,
+            MayHaveStartedWork = request.MayHaveStartedWork,
         };
     }
 
@@ -96,6 +101,7 @@ internal static class GenerationErrors
             Operation = request.Operation,
             StatusCode = request.LastStatusCode,
             Attempts = request.Attempts - 1,
+            MayHaveStartedWork = request.MayHaveStartedWork,
         };
     }
 

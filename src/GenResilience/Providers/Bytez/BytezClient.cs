@@ -183,6 +183,7 @@ public sealed class BytezClient : IBytezClient
             RetryAfter = e.RetryAfter,
             ValidationErrors = e.ValidationErrors,
             UserMessage = e.UserMessage,
+            MayHaveStartedWork = e.MayHaveStartedWork,
         };
 
     private async Task<BytezResult> RunCoreAsync(
@@ -392,6 +393,9 @@ public sealed class BytezClient : IBytezClient
                 Operation = state?.Operation,
                 StatusCode = (int)response.StatusCode,
                 Attempts = state?.Attempts ?? 1,
+
+                // The answer came: the run took place, and what it made is lost.
+                MayHaveStartedWork = state is { StartsWork: true } || state?.MayHaveStartedWork == true,
             };
         }
 
@@ -486,6 +490,7 @@ public sealed class BytezClient : IBytezClient
             Operation = state?.Operation,
             StatusCode = status,
             Attempts = attempts,
+            MayHaveStartedWork = state?.MayHaveStartedWork == true,
         };
     }
 
@@ -501,6 +506,7 @@ public sealed class BytezClient : IBytezClient
             Operation = state?.Operation,
             StatusCode = (int)response.StatusCode,
             Attempts = state?.Attempts is > 0 ? state.Attempts : 1,
+            MayHaveStartedWork = state is { StartsWork: true } || state?.MayHaveStartedWork == true,
         };
 
     private static string Target(RequestState? state) => state?.Target ?? ProviderName;
