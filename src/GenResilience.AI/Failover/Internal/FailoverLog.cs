@@ -6,16 +6,18 @@ namespace GenResilience.AI.Failover.Internal;
 /// <summary>
 /// The failover's log lines (category <c>GenResilience.Failover</c>), one per event: a call moving on is routine
 /// recovery (Information, or Debug when the target was already known to be out of use); a target taken out of use,
-/// a call not moved on because it may have started a paid job, and a call no target could serve are Warnings.
+/// a call not moved on because it may have started a paid job, and a call no target could serve are Warnings. A
+/// switch carries no exception: the client that failed has logged its own details (GenResilience's "giving up"
+/// line), and the failure is in the response's report or the error.
 /// </summary>
 internal static partial class FailoverLog
 {
     [LoggerMessage(EventId = 200, EventName = "FailoverSwitched", Level = LogLevel.Information,
         Message = "{Failover}: {From} failed with {Kind}; the call moves to {To}")]
-    public static partial void Switched(ILogger logger, string failover, string from, GenerationErrorKind kind, string to, Exception exception);
+    public static partial void Switched(ILogger logger, string failover, string from, GenerationErrorKind kind, string to);
 
     [LoggerMessage(EventId = 201, EventName = "FailoverSkippedTargetOutOfUse", Level = LogLevel.Debug,
-        Message = "{Failover}: {From} is out of use ({Why}); the call goes to {To}")]
+        Message = "{Failover}: {From} is passed by ({Why}); the call goes to {To}")]
     public static partial void SkippedOutOfUse(ILogger logger, string failover, string from, string why, string to);
 
     [LoggerMessage(EventId = 202, EventName = "FailoverTargetOutOfUse", Level = LogLevel.Warning,

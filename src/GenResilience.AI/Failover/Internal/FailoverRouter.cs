@@ -196,7 +196,7 @@ internal sealed class FailoverRouter<TGenerator> : IDisposable
     {
         if (why.Reason == GenerationFailoverSkipReason.Failed)
         {
-            FailoverLog.Switched(_logger, Name, from.Name, why.ErrorKind ?? GenerationErrorKind.Unknown, to.Name, why.Exception!);
+            FailoverLog.Switched(_logger, Name, from.Name, why.ErrorKind ?? GenerationErrorKind.Unknown, to.Name);
             _metrics.Switch(Medium, from.Name, to.Name, FailoverRules.TagValue(why.ErrorKind ?? GenerationErrorKind.Unknown));
         }
         else
