@@ -109,7 +109,9 @@ public class FailoverVideoGeneratorTests
         AggregateException all = Assert.IsType<AggregateException>(error.InnerException);
         Assert.Equal([flow, velro, bytez], all.InnerExceptions);
         Assert.Equal("The service is having trouble right now. Please try again later.", error.UserMessage);
-        Assert.Single(f.Records("FailoverAllTargetsFailed"));
+        FakeLogRecord line = Assert.Single(f.Records("FailoverAllTargetsFailed"));
+        Assert.Equal(LogLevel.Warning, line.Level);
+        Assert.Equal("video failover: no target could serve the call ([flow] failed with ServiceUnavailable; [velro] failed with InsufficientCredits; [bytez] failed with Timeout)", line.Message);
     }
 
     [Fact]

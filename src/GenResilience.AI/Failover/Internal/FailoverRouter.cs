@@ -158,7 +158,7 @@ internal sealed class FailoverRouter<TGenerator> : IDisposable
         }
 
         GenerationException error = FailoverErrors.AllFailed(this, skipped, failures, _options.BreakDuration, _time.GetUtcNow());
-        FailoverLog.AllTargetsFailed(_logger, Name, string.Join(" ", skipped.Select(s => $"[{s.Target}] {Summary(s)}")));
+        FailoverLog.AllTargetsFailed(_logger, Name, string.Join("; ", skipped.Select(s => $"[{s.Target}] {Summary(s)}")));
         throw error;
     }
 
