@@ -185,6 +185,17 @@ public class MayHaveStartedWorkTests
     }
 
     [Fact]
+    public async Task GenerateAsync_VelroCreateKeepsMeeting503_MayHaveStartedWork()
+    {
+        using var h = VelroHarness.Create(velro: v => v.FailNextCreates(4, 503));
+
+        GenerationException error = await Assert.ThrowsAsync<GenerationException>(() => h.RunAsync(h.Client.GenerateAsync(VelroHarness.Video())));
+
+        Assert.Equal(GenerationErrorKind.ServiceUnavailable, error.Kind);
+        Assert.True(error.MayHaveStartedWork);
+    }
+
+    [Fact]
     public async Task GenerateAsync_CreateRefusedForWantOfCredits_MayNotHaveStartedWork()
     {
         using var h = VelroHarness.Create(velro: v => v.CreditsBalance = 0);
