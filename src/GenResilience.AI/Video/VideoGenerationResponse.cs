@@ -38,4 +38,10 @@ public sealed class VideoGenerationResponse
 
     /// <summary>Gets or sets anything else a generator wants to report.</summary>
     public AdditionalPropertiesDictionary? AdditionalProperties { get; set; }
+
+    /// <summary>
+    /// Gets or sets, when a <see cref="FailoverVideoGenerator"/> made the call, which of its targets served it and which
+    /// were passed by, and why; <see langword="null"/> otherwise.
+    /// </summary>
+    public GenerationFailoverReport? Failover { get; set; }
 }

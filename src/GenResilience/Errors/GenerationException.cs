@@ -16,6 +16,7 @@ namespace GenResilience;
 public sealed class GenerationException : Exception
 {
     private readonly string? _userMessage;
+    private bool _mayHaveStartedWork;
 
     /// <summary>
     /// Initializes a new instance of the <see cref="GenerationException"/> class.
@@ -85,12 +86,35 @@ public sealed class GenerationException : Exception
     /// <summary>Gets the field-level problems parsed from a 400 or 422 body; empty when there were none.</summary>
     public IReadOnlyList<GenerationValidationError> ValidationErrors { get; init; } = [];
 
+    /// <summary>
+    /// Gets a value indicating whether the call may have started paid work at the provider before it failed, so that
+    /// sending the same request again, to this provider or to another, may start a second paid job.
+    /// </summary>
+    /// <remarks>
+    /// <see langword="true"/> when a request that starts work (a create or a run: not idempotent, not marked safe to
+    /// repeat with <see cref="GenerationHttpRequestMessageExtensions.SetRetryAfterAmbiguousFailure"/>) met, on any of its
+    /// attempts, a failure that may have reached the service: an attempt or total timeout, a 500, 502, 503, 504 or
+    /// 524, a connection lost after the request was sent; or when a job was created and waiting for it failed (polls
+    /// that kept failing, the job timeout, a job the provider no longer knows). <see langword="false"/> when the failure
+    /// proves nothing was started (Cloudflare's 522 and 523, a refused connection, a 4xx, a rejected key, a check made
+    /// before sending), when the job ended at the provider (<see cref="GenerationErrorKind.JobFailed"/>), and for calls
+    /// that start nothing (reads, polls, uploads). Failover across providers reads it (see docs/failover.md).
+    /// </remarks>
+    public bool MayHaveStartedWork
+    {
+        get => _mayHaveStartedWork;
+        init => _mayHaveStartedWork = value;
+    }
+
     /// <summary>Gets a short, friendly sentence safe to show an end user.</summary>
     public string UserMessage
     {
         get => _userMessage ?? UserMessages.For(Kind, Attempts, RetryAfter);
         init => _userMessage = value;
     }
+
+    /// <summary>Records that the call may have started paid work, learnt after this exception was made (a job's wait failed).</summary>
+    internal void MarkMayHaveStartedWork() => _mayHaveStartedWork = true;
 
     /// <summary>
     /// Turns a final non-success response into a <see cref="GenerationException"/>, reading the service's error text,
@@ -160,6 +184,7 @@ public sealed class GenerationException : Exception
             ErrorCode = parsed.Code is null ? null : KeyRedactor.Redact(parsed.Code, keys),
             RequestId = ReadRequestId(response),
             RetryAfter = retryAfter,
+            MayHaveStartedWork = state?.MayHaveStartedWork == true,
             ValidationErrors = [.. parsed.ValidationErrors.Select(v => new GenerationValidationError(KeyRedactor.Redact(v.Field, keys), KeyRedactor.Redact(v.Message, keys)))],
         };
     }

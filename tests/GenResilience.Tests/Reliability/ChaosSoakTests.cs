@@ -19,7 +19,9 @@ namespace GenResilience.Tests.Reliability;
 /// <summary>
 /// 5,000 requests at 64 at a time through faults injected with Polly's own chaos strategies: server errors and
 /// Cloudflare 522s, 429s with assorted <c>Retry-After</c>, connection resets, latency spikes, and one revoked key.
+/// Runs alone (no other test in parallel), so an unobserved task exception seen here is its own.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public class ChaosSoakTests
 {
     private const string ClientName = "chaos";
@@ -43,6 +45,9 @@ public class ChaosSoakTests
         using var attempts = new MetricCollector<long>(meters, "GenResilience", "genresilience.client.attempts");
         using var retries = new MetricCollector<long>(meters, "GenResilience", "genresilience.client.retries");
         HttpClient client = provider.GetRequiredService<IHttpClientFactory>().CreateClient(ClientName);
+        // Earlier tests' unobserved exceptions are flushed before watching starts.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         var unobserved = new ConcurrentQueue<Exception>();
         EventHandler<UnobservedTaskExceptionEventArgs> watch = (_, e) =>
         {
@@ -225,4 +230,11 @@ public class ChaosSoakTests
             return response;
         }
     }
+}
+
+/// <summary>Tests that must not share the process with others while they run.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RunsAlone
+{
+    public const string Name = "Soak (alone)";
 }

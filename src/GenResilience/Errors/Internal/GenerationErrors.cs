@@ -23,6 +23,7 @@ internal static class GenerationErrors
             Operation = request.Operation,
             StatusCode = request.LastStatusCode,
             Attempts = request.Attempts,
+            MayHaveStartedWork = request.MayHaveStartedWork,
         };
     }
 
@@ -46,6 +47,7 @@ internal static class GenerationErrors
             Operation = request.Operation,
             StatusCode = request.LastStatusCode,
             Attempts = request.Attempts,
+            MayHaveStartedWork = request.MayHaveStartedWork,
             RetryAfter = wait,
         };
     }
@@ -64,6 +66,7 @@ internal static class GenerationErrors
             Operation = request.Operation,
             StatusCode = request.LastStatusCode,
             Attempts = request.Attempts,
+            MayHaveStartedWork = request.MayHaveStartedWork,
         };
     }
 
@@ -78,6 +81,7 @@ internal static class GenerationErrors
             Operation = request.Operation,
             StatusCode = request.LastStatusCode,
             Attempts = request.Attempts,
+            MayHaveStartedWork = request.MayHaveStartedWork,
         };
     }
 
@@ -91,6 +95,7 @@ internal static class GenerationErrors
         {
             Operation = request.Operation,
             Attempts = request.Attempts,
+            MayHaveStartedWork = request.MayHaveStartedWork,
         };
     }
 
@@ -104,6 +109,7 @@ internal static class GenerationErrors
             Operation = request.Operation,
             StatusCode = request.LastStatusCode,
             Attempts = request.Attempts - 1,
+            MayHaveStartedWork = request.MayHaveStartedWork,
         };
     }
 

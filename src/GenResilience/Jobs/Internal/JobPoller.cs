@@ -7,7 +7,8 @@ namespace GenResilience.Jobs.Internal;
 /// Waits for a provider's job, written once for every provider: fetch the status, interpret it, report progress when
 /// it changes, wait the poll interval on the <see cref="TimeProvider"/>, and bound the whole wait. Each fetch is a call
 /// through the resilience pipeline, so a 522 while polling is retried there and does not lose the job. Cancellation
-/// ends the wait at once, during a fetch or between them.
+/// ends the wait at once, during a fetch or between them. A failure while waiting is marked
+/// <see cref="GenerationException.MayHaveStartedWork"/>: the job was created; a failure the job itself reports is not.
 /// </summary>
 internal static class JobPoller
 {
@@ -36,7 +37,18 @@ internal static class JobPoller
         {
             while (true)
             {
-                TStatus status = await fetch(linked.Token).ConfigureAwait(false);
+                TStatus status;
+                try
+                {
+                    status = await fetch(linked.Token).ConfigureAwait(false);
+                }
+                catch (GenerationException e)
+                {
+                    // The job exists and may still run (and be charged) however its status read failed.
+                    e.MarkMayHaveStartedWork();
+                    throw;
+                }
+
                 JobPoll<TResult> poll = interpret(status);
 
                 if (reported is not { } last || last.Status != poll.Status || last.Percent != poll.Percent)
@@ -65,6 +77,7 @@ internal static class JobPoller
                 e)
             {
                 Operation = job.Operation,
+                MayHaveStartedWork = true,
             };
         }
     }

@@ -183,6 +183,7 @@ public sealed class BytezClient : IBytezClient
             RetryAfter = e.RetryAfter,
             ValidationErrors = e.ValidationErrors,
             UserMessage = e.UserMessage,
+            MayHaveStartedWork = e.MayHaveStartedWork,
         };
 
     private async Task<BytezResult> RunCoreAsync(
@@ -393,6 +394,9 @@ public sealed class BytezClient : IBytezClient
                 Operation = state?.Operation,
                 StatusCode = (int)response.StatusCode,
                 Attempts = state?.Attempts ?? 1,
+
+                // The answer came: the run took place, and what it made is lost.
+                MayHaveStartedWork = state is { StartsWork: true } || state?.MayHaveStartedWork == true,
             };
         }
 
@@ -487,6 +491,7 @@ public sealed class BytezClient : IBytezClient
             Operation = state?.Operation,
             StatusCode = status,
             Attempts = attempts,
+            MayHaveStartedWork = state?.MayHaveStartedWork == true,
         };
     }
 
@@ -502,6 +507,7 @@ public sealed class BytezClient : IBytezClient
             Operation = state?.Operation,
             StatusCode = (int)response.StatusCode,
             Attempts = state?.Attempts is > 0 ? state.Attempts : 1,
+            MayHaveStartedWork = state is { StartsWork: true } || state?.MayHaveStartedWork == true,
         };
 
     private static string Target(RequestState? state) => state?.Target ?? ProviderName;

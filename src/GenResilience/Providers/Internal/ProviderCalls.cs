@@ -63,6 +63,9 @@ internal static class ProviderCalls
                 Operation = state?.Operation,
                 StatusCode = (int)response.StatusCode,
                 Attempts = state?.Attempts ?? 1,
+
+                // The service accepted a create whose answer cannot be read: the job is running, its id unknown.
+                MayHaveStartedWork = state is { StartsWork: true } || state?.MayHaveStartedWork == true,
             };
         }
     }
@@ -123,6 +126,7 @@ internal static class ProviderCalls
             {
                 Operation = state?.Operation,
                 Attempts = attempts,
+                MayHaveStartedWork = state?.MayHaveStartedWork == true,
             };
         }
     }

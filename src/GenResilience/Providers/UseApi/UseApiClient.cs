@@ -148,6 +148,7 @@ public sealed class UseApiClient : IUseApiClient
                 Operation = "job",
                 StatusCode = 404,
                 Attempts = e.Attempts,
+                MayHaveStartedWork = e.MayHaveStartedWork,
             };
         }
     }

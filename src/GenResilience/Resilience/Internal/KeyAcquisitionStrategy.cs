@@ -119,6 +119,7 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
             HttpRequestException network => (AttemptOutcome.NetworkError, !NeverSent(network)),
             _ => (AttemptOutcome.Failure, false),
         };
+        NoteWorkMayHaveStarted(request);
         _client.Metrics.Attempt(_client.Provider, MetricName(request.LastOutcome));
 
         // The body of a retried request was a stream that the previous attempt consumed: say so, do not retry.
@@ -184,9 +185,22 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
             GenerationOutcomeKind.KeyRejected => AttemptOutcome.KeyRejected,
             _ => AttemptOutcome.Failure,
         };
+        NoteWorkMayHaveStarted(request);
 
         _client.Metrics.Attempt(_client.Provider, MetricName(request.LastOutcome));
         return outcome;
+    }
+
+    /// <summary>
+    /// An attempt of a request that starts work may have started it when it may have reached the service, or when it
+    /// was cut short after it was sent (the total timeout, the caller's token): the request remembers it for good.
+    /// </summary>
+    private static void NoteWorkMayHaveStarted(RequestState request)
+    {
+        if (request.StartsWork && (request.MayHaveReachedOrigin || request.LastOutcome == AttemptOutcome.Canceled))
+        {
+            request.MayHaveStartedWork = true;
+        }
     }
 
     /// <summary>Whether a network error proves the request never left: no connection, no name, no TLS session.</summary>

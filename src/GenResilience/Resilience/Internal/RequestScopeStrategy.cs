@@ -54,6 +54,9 @@ internal sealed class RequestScopeStrategy : ResilienceStrategy<HttpResponseMess
             }
 
             requestState.RetryAmbiguous = settings ? retry : IsIdempotent(request.Method) || _options.RetryNonIdempotentAfterAmbiguousFailure;
+
+            // A request marked safe to repeat (a poll, an upload, a create the provider de-duplicates) starts no second job.
+            requestState.StartsWork = !requestState.IsProbe && !IsIdempotent(request.Method) && !(settings && retry);
         }
 
         context.Properties.Set(GenerationPipelineKeys.State, requestState);

@@ -64,6 +64,18 @@ internal sealed class RequestState
     /// <summary>Gets or sets a value indicating whether the last failure may have reached the origin (a paid job may have started).</summary>
     public bool MayHaveReachedOrigin { get; set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether this request can start paid work: not idempotent, not a probe, and not
+    /// marked safe to repeat with <c>SetRetryAfterAmbiguousFailure(true)</c> (decided at the start).
+    /// </summary>
+    public bool StartsWork { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether some attempt of a request that <see cref="StartsWork"/> may have reached
+    /// the service (or was cut short after it was sent), so a paid job may have started; once set it stays set.
+    /// </summary>
+    public bool MayHaveStartedWork { get; set; }
+
     /// <summary>Gets or sets a value indicating whether a retryable failure was not retried because it was ambiguous and the request is not idempotent.</summary>
     public bool NotRetriedAsAmbiguous { get; set; }
 

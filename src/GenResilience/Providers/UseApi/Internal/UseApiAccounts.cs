@@ -81,6 +81,7 @@ internal sealed class UseApiAccounts
             Operation = model.DisplayName,
             StatusCode = 429,
             Attempts = last.Attempts,
+            MayHaveStartedWork = last.MayHaveStartedWork,
         };
 
     private static bool Serves(UseApiAccountOptions account, UseApiModel model)

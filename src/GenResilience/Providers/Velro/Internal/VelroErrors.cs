@@ -137,12 +137,13 @@ internal static partial class VelroErrors
             ? new GenerationException(kind, e.Provider, message, e)
             {
                 Operation = e.Operation, StatusCode = e.StatusCode, Attempts = e.Attempts, ErrorCode = e.ErrorCode,
-                RequestId = e.RequestId, RetryAfter = e.RetryAfter, ValidationErrors = e.ValidationErrors,
+                RequestId = e.RequestId, RetryAfter = e.RetryAfter, ValidationErrors = e.ValidationErrors, MayHaveStartedWork = e.MayHaveStartedWork,
             }
             : new GenerationException(kind, e.Provider, message, e)
             {
                 Operation = e.Operation, StatusCode = e.StatusCode, Attempts = e.Attempts, ErrorCode = e.ErrorCode,
                 RequestId = e.RequestId, RetryAfter = e.RetryAfter, ValidationErrors = e.ValidationErrors, UserMessage = user,
+                MayHaveStartedWork = e.MayHaveStartedWork,
             };
     }
 
