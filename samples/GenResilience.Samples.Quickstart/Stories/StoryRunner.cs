@@ -21,15 +21,23 @@ internal sealed class StoryRunner(IEnumerable<IStory> stories, IAnsiConsole cons
         }
 
         var results = new StoryResults();
-        foreach (IStory story in stories)
+        try
         {
-            console.WriteLine();
-            console.Write(new Rule($"[bold]{Markup.Escape(story.Title)}[/]").LeftJustified());
-            await console.Progress()
-                .AutoClear(false)
-                .HideCompleted(false)
-                .Columns(new SpinnerColumn(), new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .StartAsync(progress => story.RunAsync(new StoryContext(console, progress, simulators, recorder, time, results, cancellationToken)));
+            foreach (IStory story in stories)
+            {
+                console.WriteLine();
+                console.Write(new Rule($"[bold]{Markup.Escape(story.Title)}[/]").LeftJustified());
+                await console.Progress()
+                    .AutoClear(false)
+                    .HideCompleted(false)
+                    .Columns(new SpinnerColumn(), new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                    .StartAsync(progress => story.RunAsync(new StoryContext(console, progress, simulators, recorder, time, results, cancellationToken)));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            console.MarkupLine("[yellow]Stopped (Ctrl+C).[/]");
+            return 130;
         }
 
         console.WriteLine();
