@@ -20,7 +20,8 @@ builder.Services.AddGenerationClients();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<GenerationProblems>();
 
-// /health. GenResilience's per-provider checks (keys, circuits, emergency mode) are added to this builder.
+// /health: ASP.NET Core's health checks. GenResilience's per-provider checks (usable keys, circuits, emergency mode)
+// chain on this builder: AddHealthChecks().AddGenerationClientsHealthChecks().
 builder.Services.AddHealthChecks();
 
 WebApplication app = builder.Build();

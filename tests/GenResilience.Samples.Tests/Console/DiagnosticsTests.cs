@@ -2,7 +2,7 @@ using GenResilience.Samples.Tests.Helpers;
 
 namespace GenResilience.Samples.Tests.Console;
 
-[Collection("Console samples")]
+[Collection("Diagnostics")]
 public sealed class DiagnosticsTests
 {
     [Fact]
