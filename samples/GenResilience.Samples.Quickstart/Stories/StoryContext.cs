@@ -3,16 +3,18 @@ using Spectre.Console;
 
 namespace GenResilience.Samples.Quickstart;
 
-/// <summary>What a story plays with: the simulators, the console, a progress bar per call, and the summary.</summary>
+/// <summary>What a story plays with: the simulators, the console, a live progress display per call, and the summary.</summary>
 internal sealed class StoryContext(
     IAnsiConsole console,
-    ProgressContext progress,
     SimulatedProviders simulators,
     CallRecorder recorder,
     TimeProvider time,
     StoryResults results,
     CancellationToken cancellationToken)
 {
+    /// <summary>The live display of the call under way; the story's own lines are written between calls, not over it.</summary>
+    private ProgressContext? _progress;
+
     /// <summary>Gets the simulators of the providers that have no keys; <see langword="null"/> for a provider called for real.</summary>
     public SimulatedProviders Simulators { get; } = simulators;
 
@@ -36,29 +38,43 @@ internal sealed class StoryContext(
         Func<ProgressTask, CancellationToken, Task<T>> call,
         Func<T, CallLog, string> describe)
     {
-        ProgressTask task = progress.AddTask(Markup.Escape($"{provider} {operation}"), maxValue: 100);
-        task.IsIndeterminate = true;
         var log = new CallLog();
         long started = Time.GetTimestamp();
-        ProviderCall<T> outcome;
-        using (recorder.Begin(log))
-        {
-            try
+        ProviderCall<T> outcome = await console.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new SpinnerColumn(), new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async progress =>
             {
-                outcome = new ProviderCall<T>(await call(task, CancellationToken), null, log);
-            }
-            catch (GenerationException e)
-            {
-                outcome = new ProviderCall<T>(default, e, log);
-            }
-        }
+                _progress = progress;
+                ProgressTask task = progress.AddTask(Markup.Escape($"{provider} {operation}"), maxValue: 100);
+                task.IsIndeterminate = true;
+                ProviderCall<T> ended;
+                using (recorder.Begin(log))
+                {
+                    try
+                    {
+                        ended = new ProviderCall<T>(await call(task, CancellationToken), null, log);
+                    }
+                    catch (GenerationException e)
+                    {
+                        ended = new ProviderCall<T>(default, e, log);
+                    }
+                    finally
+                    {
+                        _progress = null;
+                    }
+                }
+
+                task.Description = Markup.Escape($"{provider} {operation}: {(ended.Succeeded ? "done" : ended.Error.Kind.ToString())}");
+                task.IsIndeterminate = false;
+                task.Value = task.MaxValue;
+                task.StopTask();
+                return ended;
+            });
 
         TimeSpan elapsed = Time.GetElapsedTime(started);
         string summary = outcome.Succeeded ? describe(outcome.Result, log) : $"{outcome.Error.Kind}: {outcome.Error.UserMessage}";
-        task.Description = Markup.Escape($"{provider} {operation}: {(outcome.Succeeded ? "done" : outcome.Error.Kind.ToString())}");
-        task.IsIndeterminate = false;
-        task.Value = task.MaxValue;
-        task.StopTask();
         results.Add(new SummaryRow(provider, operation, outcome.Succeeded, summary, log.Attempts, log.Keys, elapsed));
         return outcome;
     }
@@ -69,6 +85,7 @@ internal sealed class StoryContext(
     /// </summary>
     public async Task<T> PartAsync<T>(string label, Func<CancellationToken, Task<T>> call)
     {
+        ProgressContext progress = _progress ?? throw new InvalidOperationException($"{nameof(PartAsync)} runs inside {nameof(CallAsync)}.");
         ProgressTask task = progress.AddTask(Markup.Escape($"  {label}: queued"), maxValue: 100);
         task.IsIndeterminate = true;
         var log = new CallLog(recorder.Current)

@@ -3,7 +3,7 @@ using Spectre.Console;
 
 namespace GenResilience.Samples.Quickstart;
 
-/// <summary>Plays the registered stories in order, each under a live progress display, then prints the summary.</summary>
+/// <summary>Plays the registered stories in order, then prints the summary.</summary>
 internal sealed class StoryRunner(IEnumerable<IStory> stories, IAnsiConsole console, SimulatedProviders simulators, CallRecorder recorder, TimeProvider time)
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -27,11 +27,7 @@ internal sealed class StoryRunner(IEnumerable<IStory> stories, IAnsiConsole cons
             {
                 console.WriteLine();
                 console.Write(new Rule($"[bold]{Markup.Escape(story.Title)}[/]").LeftJustified());
-                await console.Progress()
-                    .AutoClear(false)
-                    .HideCompleted(false)
-                    .Columns(new SpinnerColumn(), new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                    .StartAsync(progress => story.RunAsync(new StoryContext(console, progress, simulators, recorder, time, results, cancellationToken)));
+                await story.RunAsync(new StoryContext(console, simulators, recorder, time, results, cancellationToken));
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
