@@ -1,73 +1,37 @@
-// Runs the GenResilience pipeline against the built-in provider simulator: no keys, no network.
-// It shows the three failures that cost teams the most jobs, and what the pipeline does with each.
-using GenResilience;
-using GenResilience.Testing;
+// The stories GenResilience exists for. With no keys configured, every provider runs on its simulator on loopback
+// (no network, no account); a provider whose keys are configured (USEAPI_API_TOKEN, BYTEZ_API_KEY_1, ...,
+// GenerationClients:Velro:*) is called for real, with the production defaults.
+using GenResilience.Samples;
+using GenResilience.Samples.Quickstart;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Spectre.Console;
 
-using var simulator = ProviderSimulator.Start();
-const string Model = "/models/v2/stabilityai/stable-diffusion-xl-base-1.0";
-
-var services = new ServiceCollection();
-services.AddLogging(logging => logging
-    .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
-    .SetMinimumLevel(LogLevel.Information)
-    .AddFilter("Polly", LogLevel.Error)
-    .AddFilter("System.Net.Http", LogLevel.Warning));
-
-services.AddHttpClient("Bytez", client => client.BaseAddress = simulator.BaseAddress)
-    .AddGenerationResilience(options =>
-    {
-        // Simulated keys; production reads BYTEZ_API_KEY_1..N or configuration.
-        options.ApiKeys = ["test-key-revoked-0001", "test-key-healthy-0002"];
-        options.ApiKeyScheme = "Key";
-
-        // Production waits 5 s, 15 s and 30 s; the sample is in a hurry.
-        options.RetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(800)];
-        options.RateLimitDelay = TimeSpan.FromMilliseconds(300);
-    });
-
-using ServiceProvider provider = services.BuildServiceProvider();
-HttpClient bytez = provider.GetRequiredService<IHttpClientFactory>().CreateClient("Bytez");
-
-// 1. The first key was revoked: one 401, then every request goes straight to the healthy key.
-simulator.On(HttpMethod.Post, Model, apiKey: "test-key-revoked-0001").Reply(SimulatedResponse.Unauthorized());
-
-// 2. Cloudflare loses the origin twice (522, 523), then the model answers.
-// 3. Later the key is rate limited for a second.
-simulator.On(HttpMethod.Post, Model).Reply(
-    SimulatedResponse.CloudflareError(522, "api.bytez.com"),
-    SimulatedResponse.CloudflareError(523, "api.bytez.com"),
-    SimulatedResponse.Ok("{\"error\":null,\"output\":\"https://cdn.example.com/fox-1.png\"}"),
-    SimulatedResponse.RateLimited(TimeSpan.FromSeconds(1)),
-    SimulatedResponse.Ok("{\"error\":null,\"output\":\"https://cdn.example.com/fox-2.png\"}"));
-
-for (int i = 1; i <= 2; i++)
+HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 {
-    using var request = new HttpRequestMessage(HttpMethod.Post, Model)
-    {
-        Content = new StringContent($"{{\"text\":\"a red fox, take {i}\"}}", System.Text.Encoding.UTF8, "application/json"),
-    };
-    request.SetOperationName("image");
+    Args = args,
+    ContentRootPath = AppContext.BaseDirectory, // appsettings.json beside the program, wherever it is started from
+});
 
-    using HttpResponseMessage response = await bytez.SendAsync(request);
-    if (!response.IsSuccessStatusCode)
-    {
-        GenerationException error = await GenerationException.FromResponseAsync(response);
-        Console.WriteLine($"Request {i} failed: {error.Message}");
-        Console.WriteLine($"  What the user sees: {error.UserMessage}");
-        return 1;
-    }
+IAnsiConsole console = QuickstartConsole.Create();
+using SimulatedProviders simulators = SimulatedProviders.Start(builder.Configuration);
 
-    Console.WriteLine($"Request {i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-}
+builder.Logging.ClearProviders().AddProvider(new ConsoleLogProvider(console));
+builder.Services.AddGenerationClients();
+builder.Services.AddCallRecording(); // attempts and keys per call, for the summary
+builder.Services.AddSingleton(TimeProvider.System); // every wait of the clients, and of the stories, follows it
+builder.Services.AddSingleton(console).AddSingleton(simulators).AddSingleton<StoryRunner>();
 
-Console.WriteLine();
-Console.WriteLine($"The simulator saw {simulator.Requests.Count} requests:");
-foreach (SimulatedRequest seen in simulator.Requests)
-{
-    string key = seen.ApiKey is { Length: > 4 } k ? "…" + k[^4..] : "(none)";
-    Console.WriteLine($"  {seen} with key {key}");
-}
+// The stories, played in this order; each is one class.
+builder.Services
+    .AddStory<UseApiOutageStory>()
+    .AddStory<BytezKeysAndQueueStory>()
+    .AddStory<VelroModelCheckStory>();
 
-return 0;
+using IHost host = builder.Build();
+await host.StartAsync();
+int exitCode = await host.Services.GetRequiredService<StoryRunner>().RunAsync(
+    host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+await host.StopAsync();
+return exitCode;
