@@ -40,7 +40,7 @@ public class ChaosSoakTests
         services.AddHttpClient(ClientName, c => c.BaseAddress = new Uri("http://chaos.test/"))
             .AddGenerationResilience(o => o.ApiKeys = [.. Keys])
             .ConfigurePrimaryHttpMessageHandler(() => server);
-        using ServiceProvider provider = services.BuildServiceProvider();
+        ServiceProvider provider = services.BuildServiceProvider();
         var meters = provider.GetRequiredService<IMeterFactory>();
         using var attempts = new MetricCollector<long>(meters, "GenResilience", "genresilience.client.attempts");
         using var retries = new MetricCollector<long>(meters, "GenResilience", "genresilience.client.retries");
@@ -62,6 +62,7 @@ public class ChaosSoakTests
         // fake minutes pass in real milliseconds; attempt timeouts (60 s) only fire for an attempt that really hangs.
         DateTimeOffset started = time.GetUtcNow();
         using var done = new CancellationTokenSource();
+        bool draining = false;
         Task clock = Task.Run(async () =>
         {
             while (!done.IsCancellationRequested)
@@ -70,6 +71,10 @@ public class ChaosSoakTests
                 if (time.NextDue(TimeSpan.FromMinutes(2)) is { } next)
                 {
                     time.Advance(next + TimeSpan.FromSeconds(1));
+                }
+                else if (Volatile.Read(ref draining))
+                {
+                    time.Advance(TimeSpan.FromSeconds(1));
                 }
             }
         });
@@ -97,13 +102,7 @@ public class ChaosSoakTests
                     gate.Release();
                 }
             })];
-            await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(90));
-        }
-        finally
-        {
-            done.Cancel();
-            await clock;
-        }
+            await Task.WhenAll(calls).WaitAsync(TimeSpan.FromMinutes(3));
 
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -136,6 +135,16 @@ public class ChaosSoakTests
         Assert.True(server.Faults > 500, $"only {server.Faults} faults were injected");
         GenerationClientContext context = provider.GetRequiredService<GenerationClientRegistry>().Find(ClientName)!;
         Assert.Equal(0, context.Pool.Slots.Sum(s => s.Admission.InFlight));
+        }
+        finally
+        {
+            // Polly waits for the pipeline's executions to end before it disposes them, polling on the pipeline's
+            // clock: keep the clock moving until the provider is disposed, or a request left waiting would hang here.
+            Volatile.Write(ref draining, true);
+            await provider.DisposeAsync();
+            done.Cancel();
+            await clock;
+        }
     }
 
     /// <summary>An in-memory server behind Polly's chaos strategies; 401 for the revoked key.</summary>
