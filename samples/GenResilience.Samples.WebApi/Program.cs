@@ -9,6 +9,7 @@
 using GenResilience;
 using GenResilience.Samples;
 using GenResilience.Samples.WebApi;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 
@@ -20,14 +21,14 @@ builder.Services.AddGenerationClients();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<GenerationProblems>();
 
-// /health: ASP.NET Core's health checks. GenResilience's per-provider checks (usable keys, circuits, emergency mode)
-// chain on this builder: AddHealthChecks().AddGenerationClientsHealthChecks().
-builder.Services.AddHealthChecks();
+// /health: ASP.NET Core's health checks, with GenResilience's per-provider checks (genresilience-useapi, -bytez,
+// -velro: usable keys, circuits, emergency mode) chained on, reported as JSON.
+builder.Services.AddHealthChecks().AddGenerationClientsHealthChecks();
 
 WebApplication app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.MapHealthChecks("/health");
+app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthReportJson.WriteAsync });
 
 app.MapPost("/images/bytez", async (GenerationRequest request, IBytezClient bytez, CancellationToken cancellationToken) =>
 {

@@ -31,6 +31,13 @@ public sealed class QuickstartTests
             "ModelNotFound, status none: nothing was sent.",
             "Velro has no model 'gpt-4o-mini'.",
             "Velro read a multipart form: model_id, prompt, parameters",
+            // 4. Failover: UseAPI in an outage, Velro serves, UseAPI passed by while out of use, then back after its break.
+            "video failover: flow veo-3.1-fast failed with ServiceUnavailable; the call moves to velro veo3",
+            "Take 1: made by Velro fal-ai/veo3; served by velro veo3, passed by flow veo-3.1-fast (Failed, ServiceUnavailable).",
+            "video failover: flow veo-3.1-fast is out of use for 1s",
+            "Take 3: made by Velro fal-ai/veo3; served by velro veo3, passed by flow veo-3.1-fast (CircuitOpen, ServiceUnavailable).",
+            "video failover: flow veo-3.1-fast is back in use after a successful trial call",
+            "Take 4: made by UseApi veo-3.1-fast; served by flow veo-3.1-fast.",
             // The summary.
             "│ provider │ operation",
             "keys used",
