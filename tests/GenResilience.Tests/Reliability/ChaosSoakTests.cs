@@ -126,8 +126,12 @@ public class ChaosSoakTests
             Assert.DoesNotContain(tags, t => t.Contains(key, StringComparison.Ordinal));
         }
 
-        // The meter counted what the server saw; the revoked key was refused and set aside; no key is left reserved.
-        Assert.Equal(server.Requests, attempts.GetMeasurementSnapshot().Sum(m => m.Value));
+        // The meter counted every attempt the server saw, and more only for attempts that timed out: on a loaded
+        // machine the jumping clock can time an attempt out before it reaches the server. The revoked key was refused
+        // and set aside; no key is left reserved.
+        long counted = attempts.GetMeasurementSnapshot().Sum(m => m.Value);
+        long timedOut = attempts.GetMeasurementSnapshot().Where(m => Equals(m.Tags["genresilience.outcome"], "attempt_timeout")).Sum(m => m.Value);
+        Assert.InRange(counted, server.Requests, server.Requests + timedOut);
         // Without a key check, a revoked key costs at most one request per request in flight with it when its 401
         // comes back (a third of 64 here), once per quarantine period (RejectedKeyCooldown, 10 min of fake time).
         int periods = (int)Math.Ceiling((time.GetUtcNow() - started) / TimeSpan.FromMinutes(10));
