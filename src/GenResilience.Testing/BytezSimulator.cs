@@ -370,7 +370,11 @@ public sealed class BytezSimulator : IDisposable
                 _running[key] = running;
             }
 
-            running.RemoveAll(end => end <= now);
+            // A run ends when its answer is sent. On the system clock the answer's timer can fire a few milliseconds
+            // before the wall clock reaches the run's end, so a client that waited for the answer could otherwise
+            // look early; a fake clock has no such skew.
+            TimeSpan skew = Clock == TimeProvider.System ? TimeSpan.FromMilliseconds(50) : TimeSpan.Zero;
+            running.RemoveAll(end => end <= now + skew);
             if (ConcurrencyLimitPerKey is { } limit && running.Count >= limit)
             {
                 _refused++;
