@@ -115,22 +115,8 @@ public sealed class FailoverHarness : IDisposable
 
     public void Dispose()
     {
-        // Polly waits for a pipeline's executions to end before disposing it, polling on the pipeline's clock: keep the
-        // fake clock moving until they have.
-        using (var disposed = new CancellationTokenSource())
-        {
-            Task clock = Task.Run(async () =>
-            {
-                while (!disposed.IsCancellationRequested)
-                {
-                    Time.Advance(TimeSpan.FromSeconds(1));
-                    await Task.Delay(1);
-                }
-            });
-            Services.Dispose();
-            disposed.Cancel();
-            clock.Wait();
-        }
+        // Polly polls the pipeline's clock while it waits for executions to end: keep the fake clock moving.
+        Time.KeepMovingWhile(Services.Dispose);
 
         UseApi.Dispose();
         Velro.Dispose();

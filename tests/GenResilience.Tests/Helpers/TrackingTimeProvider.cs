@@ -64,6 +64,33 @@ public sealed class TrackingTimeProvider : FakeTimeProvider
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="dispose"/> while the clock moves a second every millisecond. Polly waits for a pipeline's
+    /// executions to end before disposing it, polling on the pipeline's clock: without the clock moving, disposing
+    /// services that still have requests waiting would hang.
+    /// </summary>
+    public void KeepMovingWhile(Action dispose)
+    {
+        using var disposed = new CancellationTokenSource();
+        Task clock = Task.Run(async () =>
+        {
+            while (!disposed.IsCancellationRequested)
+            {
+                Advance(TimeSpan.FromSeconds(1));
+                await Task.Delay(1);
+            }
+        });
+        try
+        {
+            dispose();
+        }
+        finally
+        {
+            disposed.Cancel();
+            clock.Wait();
+        }
+    }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var tracked = new TrackedTimer(this, dueTime, GetUtcNow() + dueTime);

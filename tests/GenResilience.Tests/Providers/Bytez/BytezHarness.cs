@@ -87,23 +87,12 @@ public sealed class BytezHarness : IDisposable
 
     public void Dispose()
     {
-        // Polly waits for a pipeline's executions to end before disposing it, polling on the pipeline's clock: keep the
-        // fake clock moving until they have, or a test that left requests waiting would hang here.
-        using (var disposed = new CancellationTokenSource())
+        // Polly polls the pipeline's clock while it waits for executions to end: keep the fake clock moving.
+        Time.KeepMovingWhile(() =>
         {
-            Task clock = Task.Run(async () =>
-            {
-                while (!disposed.IsCancellationRequested)
-                {
-                    Time.Advance(TimeSpan.FromSeconds(1));
-                    await Task.Delay(1);
-                }
-            });
             Simulator.Dispose();
             Services.Dispose();
-            disposed.Cancel();
-            clock.Wait();
-        }
+        });
     }
 
     private static BytezHarness Build(Action<BytezSimulator>? configureSimulator, Action<IServiceCollection, BytezSimulator> register)

@@ -110,21 +110,8 @@ public sealed class VelroHarness : IDisposable
 
     public void Dispose()
     {
-        // Polly waits on the pipeline's clock for executions to end before disposing it: keep the clock moving.
-        using (var disposed = new CancellationTokenSource())
-        {
-            Task clock = Task.Run(async () =>
-            {
-                while (!disposed.IsCancellationRequested)
-                {
-                    Time.Advance(TimeSpan.FromSeconds(1));
-                    await Task.Delay(1);
-                }
-            });
-            Services.Dispose();
-            disposed.Cancel();
-            clock.Wait();
-        }
+        // Polly polls the pipeline's clock while it waits for executions to end: keep the fake clock moving.
+        Time.KeepMovingWhile(Services.Dispose);
 
         Velro.Dispose();
     }
