@@ -1,0 +1,214 @@
+using GenResilience.Diagnostics.Internal;
+using GenResilience.Errors.Internal;
+using GenResilience.Resilience.Internal;
+
+namespace GenResilience.Keys.Internal;
+
+/// <summary>
+/// The pool of an app whose instances share key state (<see cref="IGenerationKeyStateStore"/>): before an attempt
+/// goes out with a key, the key's shared state is read, and what other instances recorded holds here too.
+/// </summary>
+internal sealed partial class ApiKeyPool
+{
+    /// <summary>How often an instance looks again while another instance checks a key.</summary>
+    internal static readonly TimeSpan SharedKeyCheckPoll = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The shared budget lets as many requests go at once as a key's own bucket holds: 50 ms of them, at least one.</summary>
+    private const double SharedBurstSeconds = 0.05;
+
+    /// <summary>Ends an admission as if its attempt had met a 429, without counting an attempt (as a key check's does).</summary>
+    private static readonly AdmissionTicket SharedCooldownTicket = new(AdmissionStatus.Admitted, -1, 0, TimeSpan.Zero);
+
+    private readonly SharedKeyStateStore? _shared;
+    private int _sharedBudgetWaits;
+
+    /// <summary>Gets a value indicating whether the app shares key state with its other instances.</summary>
+    public bool IsShared => _shared is not null;
+
+    /// <summary>Gets how many attempts are waiting for their place in a shared rate budget (for tests that step a fake clock).</summary>
+    internal int SharedBudgetWaits => Volatile.Read(ref _sharedBudgetWaits);
+
+    /// <summary>
+    /// <see cref="AcquireAsync"/>, then the shared state of the key it chose: a quarantine or a cooldown that another
+    /// instance recorded applies here and the request chooses again; with a rate, the attempt waits for its place in the
+    /// key's shared budget. When the shared state cannot be reached, the lease stands on this instance's state alone.
+    /// </summary>
+    public async ValueTask<ApiKeyLease> AcquireSharedAsync(RequestState request, IKeyCheckSender? checker, CancellationToken cancellationToken)
+    {
+        SharedKeyStateStore shared = _shared!;
+        while (true)
+        {
+            ApiKeyLease lease = await AcquireAsync(request, checker, cancellationToken).ConfigureAwait(false);
+            if (lease.IsProbe)
+            {
+                return lease;
+            }
+
+            KeySlot slot = lease.Slot;
+            double? rate = slot.Admission.ConfiguredRate;
+            DateTimeOffset now = lease.AcquiredAt;
+            TimeSpan? maxWait = request.Deadline is { } deadline ? (deadline > now ? deadline - now : TimeSpan.Zero) : null;
+            GenerationKeyState? fleet;
+            try
+            {
+                fleet = await shared.Shared.GetAsync(
+                    new GenerationKeyStateQuery
+                    {
+                        Provider = shared.Provider,
+                        KeyId = slot.Key.Id,
+                        Now = now,
+                        RequestsPerSecond = rate,
+                        Burst = rate is { } r ? Math.Max(1, r * SharedBurstSeconds) : 1,
+                        MaxWait = maxWait,
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                slot.Admission.OnCompleted(lease.Ticket, succeeded: false, _client.TimeProvider.GetUtcNow());
+                throw;
+            }
+
+            if (fleet is not { } state)
+            {
+                return lease;
+            }
+
+            DateTimeOffset at = _client.TimeProvider.GetUtcNow();
+            if (ApplySharedState(slot, state, lease.Ticket, request, at))
+            {
+                continue;
+            }
+
+            if (state.BudgetWait is not { } wait || wait <= TimeSpan.Zero)
+            {
+                return lease;
+            }
+
+            if (maxWait is { } most && wait > most)
+            {
+                slot.Admission.OnCompleted(lease.Ticket, succeeded: false, at);
+                Log.RateLimitWaitTooLong(_client.Logger, request.Target, new LogDuration(wait), new LogDuration(most));
+                throw GenerationErrors.RateLimitWaitTooLong(request, wait, most);
+            }
+
+            Log.WaitingForPace(_client.Logger, request.Target, slot.Key.Fingerprint, new LogDuration(wait), rate ?? 0);
+            Interlocked.Increment(ref _sharedBudgetWaits);
+            try
+            {
+                await Task.Delay(wait, _client.TimeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                slot.Admission.OnCompleted(lease.Ticket, succeeded: false, _client.TimeProvider.GetUtcNow());
+                throw;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _sharedBudgetWaits);
+            }
+
+            DateTimeOffset sentAt = _client.TimeProvider.GetUtcNow();
+            _client.Metrics.RateLimitWait(_client.Provider, sentAt - now);
+            return new ApiKeyLease(slot, lease.KeySetVersion, lease.Ticket, sentAt, lease.HeaderName, lease.Scheme);
+        }
+    }
+
+    /// <summary>
+    /// Takes in a key's shared state. Returns <see langword="true"/> when the key is quarantined or cooling down for the
+    /// fleet: then the admission of <paramref name="ticket"/> has ended and the request must choose again.
+    /// </summary>
+    private bool ApplySharedState(KeySlot slot, GenerationKeyState state, AdmissionTicket ticket, RequestState request, DateTimeOffset now)
+    {
+        InMemoryApiKeyStateStore local = _shared!.Local;
+        ApiKeyState before = local.Merge(slot.Key.Id, state);
+
+        if (slot.Key.Value is not null && state.QuarantinedUntil > now)
+        {
+            slot.Admission.OnCompleted(ticket, succeeded: false, now);
+            QuarantineShared(slot, state.QuarantinedUntil, request, now);
+            return true;
+        }
+
+        if (state.CoolingUntil <= now)
+        {
+            return false;
+        }
+
+        if (state.LastRateLimitAt > before.LastRateLimitAt)
+        {
+            // A 429 this instance has not seen: the key's limit is the fleet's, so it is this key's 429 too (learned
+            // from, for a learned rate) and this attempt is the one it stops.
+            slot.Admission.OnRateLimited(ticket, state.CoolingUntil, now);
+        }
+        else
+        {
+            // The same burst as a 429 seen here, cooling the key down for longer: extend, learn nothing new.
+            slot.Admission.OnCompleted(ticket, succeeded: false, now);
+            slot.Admission.OnRateLimited(SharedCooldownTicket, state.CoolingUntil, now);
+        }
+
+        Log.SharedKeyCooling(_client.Logger, request.Target, slot.Key.Fingerprint, new LogDuration(state.CoolingUntil - now));
+        return true;
+    }
+
+    private void QuarantineShared(KeySlot slot, DateTimeOffset until, RequestState request, DateTimeOffset now)
+    {
+        if (slot.QuarantinedUntil < until)
+        {
+            slot.QuarantinedUntil = until;
+        }
+
+        slot.Verified = false;
+        slot.Admission.ReleaseAllToRetry();
+        Log.SharedKeyQuarantined(_client.Logger, request.Target, slot.Key.Fingerprint, new LogDuration(until - now));
+    }
+
+    /// <summary>
+    /// Before this instance checks a key: whether it should. Not when another instance checked it already (the key is
+    /// taken as checked) or rejected it (quarantined here too); while another instance's check runs, this one waits
+    /// for its result. Returns <see langword="true"/> when this instance runs the check.
+    /// </summary>
+    private async Task<bool> ClaimSharedKeyCheckAsync(KeySlot slot, RequestState request, CancellationToken cancellationToken)
+    {
+        SharedKeyStateStore shared = _shared!;
+        while (true)
+        {
+            DateTimeOffset now = _client.TimeProvider.GetUtcNow();
+            GenerationKeyState? fleet = await shared.Shared.GetAsync(
+                new GenerationKeyStateQuery
+                {
+                    Provider = shared.Provider,
+                    KeyId = slot.Key.Id,
+                    Now = now,
+                    Burst = 1,
+                    KeyCheckFor = request.Options.AttemptTimeout,
+                },
+                cancellationToken).ConfigureAwait(false);
+            if (fleet is not { } state)
+            {
+                return true;
+            }
+
+            shared.Local.Merge(slot.Key.Id, state);
+            if (state.QuarantinedUntil > now)
+            {
+                QuarantineShared(slot, state.QuarantinedUntil, request, now);
+                return false;
+            }
+
+            if (state.KeyChecked)
+            {
+                slot.Verified = true;
+                return false;
+            }
+
+            if (state.KeyCheckClaimed)
+            {
+                return true;
+            }
+
+            await Task.Delay(SharedKeyCheckPoll, _client.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
