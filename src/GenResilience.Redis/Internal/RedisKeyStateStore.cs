@@ -31,7 +31,7 @@ internal sealed class RedisKeyStateStore : IGenerationKeyStateStore, IAsyncDispo
     private IConnectionMultiplexer? _connection;
     private long _retryAt;
     private int _unavailable;
-    private int _pendingWrites;
+    private int _pendingCalls;
     private bool _disposed;
 
     public RedisKeyStateStore(RedisKeyStateOptions options, RedisConnectionSource source, IServiceProvider services)
@@ -49,8 +49,8 @@ internal sealed class RedisKeyStateStore : IGenerationKeyStateStore, IAsyncDispo
     /// <summary>Gets a value indicating whether Redis is in use now (for tests and diagnostics).</summary>
     internal bool IsAvailable => Volatile.Read(ref _unavailable) == 0 && Volatile.Read(ref _connection)?.IsConnected == true;
 
-    /// <summary>Gets how many writes have been sent and not yet answered (for tests).</summary>
-    internal int PendingWrites => Volatile.Read(ref _pendingWrites);
+    /// <summary>Gets how many calls have been sent and not yet answered (for tests that step a fake clock).</summary>
+    internal int PendingCalls => Volatile.Read(ref _pendingCalls);
 
     /// <summary>Gets the connection once it is made (for tests).</summary>
     internal Task<IConnectionMultiplexer>? Connecting => Volatile.Read(ref _connecting);
@@ -73,6 +73,7 @@ internal sealed class RedisKeyStateStore : IGenerationKeyStateStore, IAsyncDispo
             query.KeyCheckFor is { } claim ? (long)claim.TotalMilliseconds : -1,
             _idleMilliseconds,
         ];
+        Interlocked.Increment(ref _pendingCalls);
         try
         {
             RedisResult result = await database.ScriptEvaluateAsync(RedisKeyStateScripts.Get, [RedisKey(query.Provider, query.KeyId)], args)
@@ -88,6 +89,10 @@ internal sealed class RedisKeyStateStore : IGenerationKeyStateStore, IAsyncDispo
         {
             MarkUnavailable(Reason(e), backOff: true);
             return null;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pendingCalls);
         }
     }
 
@@ -211,7 +216,7 @@ internal sealed class RedisKeyStateStore : IGenerationKeyStateStore, IAsyncDispo
             return;
         }
 
-        Interlocked.Increment(ref _pendingWrites);
+        Interlocked.Increment(ref _pendingCalls);
         _ = ObserveAsync(call);
     }
 
@@ -228,7 +233,7 @@ internal sealed class RedisKeyStateStore : IGenerationKeyStateStore, IAsyncDispo
         }
         finally
         {
-            Interlocked.Decrement(ref _pendingWrites);
+            Interlocked.Decrement(ref _pendingCalls);
         }
     }
 

@@ -154,11 +154,13 @@ internal sealed partial class ApiKeyPool
 
     private void QuarantineShared(KeySlot slot, DateTimeOffset until, RequestState request, DateTimeOffset now)
     {
-        if (slot.QuarantinedUntil < until)
+        // Requests that chose the key at the same moment all meet the news; the first to apply it tells.
+        if (slot.QuarantinedUntil >= until)
         {
-            slot.QuarantinedUntil = until;
+            return;
         }
 
+        slot.QuarantinedUntil = until;
         slot.Verified = false;
         slot.Admission.ReleaseAllToRetry();
         Log.SharedKeyQuarantined(_client.Logger, request.Target, slot.Key.Fingerprint, new LogDuration(until - now));
