@@ -59,6 +59,19 @@ internal sealed class RedisKeyStateStore : IGenerationKeyStateStore, IAsyncDispo
 
     public async ValueTask<GenerationKeyState?> GetAsync(GenerationKeyStateQuery query, CancellationToken cancellationToken)
     {
+        // The app's first requests wait for the first connection, within the bound of any call, rather than start alone.
+        if (Volatile.Read(ref _connection) is null && Volatile.Read(ref _connecting) is { IsCompleted: false } connecting)
+        {
+            try
+            {
+                OnConnected(await connecting.WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Not connected in time, or not at all: this request goes on with local state.
+            }
+        }
+
         if (!TryGetDatabase(out IDatabase? database))
         {
             return null;
@@ -332,7 +345,7 @@ internal sealed class RedisKeyStateStore : IGenerationKeyStateStore, IAsyncDispo
                 : Task.Run(() => _source.Factory!(_services));
             Volatile.Write(ref _connecting, connecting);
             _ = connecting.ContinueWith(
-                static (task, state) => ((RedisKeyStateStore)state!).OnConnected(task),
+                static (task, state) => ((RedisKeyStateStore)state!).OnConnectCompleted(task),
                 this,
                 CancellationToken.None,
                 TaskContinuationOptions.ExecuteSynchronously,
@@ -354,7 +367,7 @@ internal sealed class RedisKeyStateStore : IGenerationKeyStateStore, IAsyncDispo
         return await ConnectionMultiplexer.ConnectAsync(config).ConfigureAwait(false);
     }
 
-    private void OnConnected(Task<IConnectionMultiplexer> task)
+    private void OnConnectCompleted(Task<IConnectionMultiplexer> task)
     {
         if (!task.IsCompletedSuccessfully)
         {
@@ -362,9 +375,18 @@ internal sealed class RedisKeyStateStore : IGenerationKeyStateStore, IAsyncDispo
             return;
         }
 
-        IConnectionMultiplexer connection = task.Result;
+        OnConnected(task.Result);
+    }
+
+    private void OnConnected(IConnectionMultiplexer connection)
+    {
         lock (_connectGate)
         {
+            if (ReferenceEquals(_connection, connection))
+            {
+                return;
+            }
+
             if (_disposed)
             {
                 if (_source.Configuration is not null)
