@@ -80,6 +80,24 @@ public static class ScaleOutScenario
         return (rateLimit, revoked);
     }
 
+    /// <summary>Waits until the instance's key state store answers (it connects in the background when the client is built).</summary>
+    private static async Task ConnectedAsync(BenchmarkClient client, CancellationToken cancellationToken)
+    {
+        IGenerationKeyStateStore store = client.Services.GetRequiredKeyedService<IGenerationKeyStateStore>(BenchmarkClient.ClientName);
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            var query = new GenerationKeyStateQuery { Provider = "warm-up", KeyId = "connection", Now = TimeProvider.System.GetUtcNow(), Burst = 1 };
+            if (await store.GetAsync(query, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return;
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new InvalidOperationException("The instance could not reach Redis within 5 s.");
+    }
+
     /// <summary>Builds a fresh fleet (a Redis prefix of its own) and runs the load on every instance at once.</summary>
     private static async Task<IReadOnlyList<LoadResult>> RunFleetAsync(
         LoopbackProvider provider, ScaleOutSettings settings, ScaleOutVariant variant, IReadOnlyList<string> keys, int requests, string redis, TimeSpan limit, CancellationToken cancellationToken)
@@ -117,6 +135,15 @@ public static class ScaleOutScenario
 
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             bounded.CancelAfter(limit);
+            if (variant.Redis)
+            {
+                // Instances of a running app: their connection to Redis is up before the load starts.
+                foreach (BenchmarkClient client in clients)
+                {
+                    await ConnectedAsync(client, bounded.Token).ConfigureAwait(false);
+                }
+            }
+
             int each = requests / settings.Instances;
             return await Task.WhenAll(clients.Select((c, i) => CallerLoad.RunAsync(c, i == 0 ? requests - (each * (settings.Instances - 1)) : each, settings.CallersPerInstance, bounded.Token))).ConfigureAwait(false);
         }

@@ -1,3 +1,4 @@
+using GenResilience.Redis;
 using GenResilience.Redis.Internal;
 using GenResilience.Resilience.Internal;
 using GenResilience.Testing;
@@ -61,13 +62,21 @@ public sealed class Fleet : IDisposable
                 .AddHttpClient(ClientName, c => c.BaseAddress = simulator.BaseAddress)
                 .AddGenerationResilience(configure)
                 .AddHttpMessageHandler(() => http.Create());
+            // Generous bounds: these tests are about what is shared, on a machine that may be busy; the outage tests
+            // stop Redis rather than slow it down.
+            void Options(RedisKeyStateOptions o)
+            {
+                o.KeyPrefix = prefix;
+                o.OperationTimeout = TimeSpan.FromSeconds(5);
+            }
+
             if (connection is not null)
             {
-                builder.UseRedisKeyState(connection, o => o.KeyPrefix = prefix);
+                builder.UseRedisKeyState(connection, Options);
             }
             else if (redis is not null)
             {
-                builder.UseRedisKeyState(redis, o => o.KeyPrefix = prefix);
+                builder.UseRedisKeyState(redis, Options);
             }
 
             instances.Add(new Instance(services.BuildServiceProvider(validateScopes: true), http));

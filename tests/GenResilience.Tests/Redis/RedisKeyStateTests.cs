@@ -32,6 +32,7 @@ public sealed class RedisKeyStateTests
         HttpResponseMessage[] responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => fleet[1].SendAsync())).Bounded();
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Empty(fleet.Instances.SelectMany(i => i.Logged("RedisKeyStateUnavailable")));
         Assert.Single(fleet.Simulator.Requests, r => r.ApiKey == KeyA);
         Assert.Equal(11, fleet.Simulator.Requests.Count(r => r.ApiKey == KeyB));
         Assert.NotEmpty(fleet[1].Logged("SharedKeyQuarantined"));

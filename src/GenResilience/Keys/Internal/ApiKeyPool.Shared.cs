@@ -13,9 +13,6 @@ internal sealed partial class ApiKeyPool
     /// <summary>How often an instance looks again while another instance checks a key.</summary>
     internal static readonly TimeSpan SharedKeyCheckPoll = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>The shared budget lets as many requests go at once as a key's own bucket holds: 50 ms of them, at least one.</summary>
-    private const double SharedBurstSeconds = 0.05;
-
     /// <summary>Ends an admission as if its attempt had met a 429, without counting an attempt (as a key check's does).</summary>
     private static readonly AdmissionTicket SharedCooldownTicket = new(AdmissionStatus.Admitted, -1, 0, TimeSpan.Zero);
 
@@ -58,7 +55,10 @@ internal sealed partial class ApiKeyPool
                         KeyId = slot.Key.Id,
                         Now = now,
                         RequestsPerSecond = rate,
-                        Burst = rate is { } r ? Math.Max(1, r * SharedBurstSeconds) : 1,
+
+                        // Evenly spaced across the fleet: the provider's own burst is left to absorb the jitter of
+                        // instances that send a little late, together.
+                        Burst = 1,
                         MaxWait = maxWait,
                     },
                     cancellationToken).ConfigureAwait(false);
@@ -110,6 +110,13 @@ internal sealed partial class ApiKeyPool
 
             DateTimeOffset sentAt = _client.TimeProvider.GetUtcNow();
             _client.Metrics.RateLimitWait(_client.Provider, sentAt - now);
+            if (slot.Admission.IsCooling(sentAt) || !IsUsable(slot, sentAt))
+            {
+                // A 429 or a rejection came back while this attempt waited for its place: it would only meet another.
+                slot.Admission.OnCompleted(lease.Ticket, succeeded: false, sentAt);
+                continue;
+            }
+
             return new ApiKeyLease(slot, lease.KeySetVersion, lease.Ticket, sentAt, lease.HeaderName, lease.Scheme);
         }
     }
@@ -135,15 +142,16 @@ internal sealed partial class ApiKeyPool
             return false;
         }
 
-        if (state.LastRateLimitAt > before.LastRateLimitAt)
+        if (state.LastRateLimitAt > before.LastRateLimitAt && slot.Admission.IsOpen)
         {
-            // A 429 this instance has not seen: the key's limit is the fleet's, so it is this key's 429 too (learned
-            // from, for a learned rate) and this attempt is the one it stops.
+            // The key's first 429, met by another instance: the key's limit is the fleet's, so from now on this instance
+            // paces the key too, starting from what it sent in the last second; this attempt is the one it stops.
             slot.Admission.OnRateLimited(ticket, state.CoolingUntil, now);
         }
         else
         {
-            // The same burst as a 429 seen here, cooling the key down for longer: extend, learn nothing new.
+            // Another instance's 429, or the same burst as one seen here: cool down as long, but each instance lowers its
+            // own rate only for the 429s it meets itself, or every 429 of the fleet would cut every instance's rate.
             slot.Admission.OnCompleted(ticket, succeeded: false, now);
             slot.Admission.OnRateLimited(SharedCooldownTicket, state.CoolingUntil, now);
         }
