@@ -73,7 +73,7 @@ if (all || command is "rate-limit" or "revoked-key" or "scale-out")
         (IReadOnlyList<ScaleOutResult> rateLimit, IReadOnlyList<ScaleOutResult> revoked) = await ScaleOutScenario.RunAsync(provider, settings, redis.Configuration, Console.Out);
         report.AppendLine(System.Globalization.CultureInfo.InvariantCulture,
             $"## Scale-out ({settings.Instances} instances × {settings.CallersPerInstance} callers, {settings.Requests} requests, 2 keys at {settings.ProviderRequestsPerSecondPerKey} requests/s each, bucket {settings.ProviderBucketCapacity}, Retry-After: {settings.RetryAfterSeconds}; Redis {redis.Description})");
-        report.AppendLine().AppendLine(ResultTables.ScaleOutRateLimit(rateLimit));
+        report.AppendLine().AppendLine(ResultTables.ScaleOutRateLimit(rateLimit)).AppendLine(ResultTables.ScaleOutTimeline(rateLimit));
         report.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"### Revoked key ({settings.RevokedKeyRequests} requests, keys [A, B], A revoked)");
         report.AppendLine().AppendLine(ResultTables.ScaleOutRevokedKey(revoked));
     }

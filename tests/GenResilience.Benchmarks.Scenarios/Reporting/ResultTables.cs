@@ -86,6 +86,35 @@ public static class ResultTables
         return table.ToString();
     }
 
+    /// <summary>The provider's answers per second for each fleet of the scale-out rate-limit part (200s / 429s).</summary>
+    /// <param name="results">The results, in order.</param>
+    /// <returns>The Markdown table.</returns>
+    public static string ScaleOutTimeline(IReadOnlyList<ScaleOutResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var table = new StringBuilder();
+        table.AppendLine("| fleet | answers per second since the start: 200s/429s |");
+        table.AppendLine("|---|---|");
+        foreach (ScaleOutResult r in results)
+        {
+            if (r.Served.Count == 0)
+            {
+                continue;
+            }
+
+            var seconds = new (int Ok, int RateLimited)[(int)r.Served.Max(s => s.ArrivedAt).TotalSeconds + 1];
+            foreach (Server.ServedRequest served in r.Served)
+            {
+                ref (int Ok, int RateLimited) second = ref seconds[(int)served.ArrivedAt.TotalSeconds];
+                second = served.Status == 429 ? (second.Ok, second.RateLimited + 1) : (second.Ok + 1, second.RateLimited);
+            }
+
+            table.AppendLine(Invariant, $"| {r.Variant.Name} | {string.Join(" ", seconds.Select(s => string.Create(Invariant, $"{s.Ok}/{s.RateLimited}")))} |");
+        }
+
+        return table.ToString();
+    }
+
     /// <summary>The scale-out revoked-key table: per fleet, requests with the revoked key, extra requests, failures and the target.</summary>
     /// <param name="results">The results, in order.</param>
     /// <returns>The Markdown table.</returns>

@@ -13,6 +13,12 @@ internal sealed partial class ApiKeyPool
     /// <summary>How often an instance looks again while another instance checks a key.</summary>
     internal static readonly TimeSpan SharedKeyCheckPoll = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// An attempt woken later than this after its place in a shared budget takes a new place: as a key's own bucket holds
+    /// at most 50 ms of requests, so no more than 50 ms of the fleet's requests leave together after a pause.
+    /// </summary>
+    private const double LateForPlaceSeconds = 0.05;
+
     /// <summary>Ends an admission as if its attempt had met a 429, without counting an attempt (as a key check's does).</summary>
     private static readonly AdmissionTicket SharedCooldownTicket = new(AdmissionStatus.Admitted, -1, 0, TimeSpan.Zero);
 
@@ -32,7 +38,6 @@ internal sealed partial class ApiKeyPool
     /// </summary>
     public async ValueTask<ApiKeyLease> AcquireSharedAsync(RequestState request, IKeyCheckSender? checker, CancellationToken cancellationToken)
     {
-        SharedKeyStateStore shared = _shared!;
         while (true)
         {
             ApiKeyLease lease = await AcquireAsync(request, checker, cancellationToken).ConfigureAwait(false);
@@ -41,9 +46,29 @@ internal sealed partial class ApiKeyPool
                 return lease;
             }
 
-            KeySlot slot = lease.Slot;
-            double? rate = slot.Admission.ConfiguredRate;
-            DateTimeOffset now = lease.AcquiredAt;
+            ApiKeyLease? admitted = await TakeSharedStateAsync(lease, request, cancellationToken).ConfigureAwait(false);
+            if (admitted is not null)
+            {
+                return admitted;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads the shared state of the key of <paramref name="lease"/> and, with a rate, takes the attempt's place in the
+    /// key's shared budget and waits for it. Returns the lease to send with, or <see langword="null"/> when the lease was
+    /// given up (the key is out of use or cooling down for the fleet) and the request must choose again.
+    /// </summary>
+    private async ValueTask<ApiKeyLease?> TakeSharedStateAsync(ApiKeyLease lease, RequestState request, CancellationToken cancellationToken)
+    {
+        SharedKeyStateStore shared = _shared!;
+        KeySlot slot = lease.Slot;
+        double? rate = slot.Admission.ConfiguredRate;
+        TimeSpan lateness = rate is { } r ? TimeSpan.FromSeconds(Math.Max(1 / r, LateForPlaceSeconds)) : TimeSpan.Zero;
+        DateTimeOffset acquiredAt = lease.AcquiredAt;
+        for (int place = 0; ; place++)
+        {
+            DateTimeOffset now = _client.TimeProvider.GetUtcNow();
             TimeSpan? maxWait = request.Deadline is { } deadline ? (deadline > now ? deadline - now : TimeSpan.Zero) : null;
             GenerationKeyState? fleet;
             try
@@ -74,50 +99,66 @@ internal sealed partial class ApiKeyPool
                 return lease;
             }
 
-            DateTimeOffset at = _client.TimeProvider.GetUtcNow();
-            if (ApplySharedState(slot, state, lease.Ticket, request, at))
+            if (ApplySharedState(slot, state, lease.Ticket, request, _client.TimeProvider.GetUtcNow()))
             {
-                continue;
+                return null;
             }
 
-            if (state.BudgetWait is not { } wait || wait <= TimeSpan.Zero)
+            if (state.BudgetWait is not { } wait)
             {
                 return lease;
             }
 
             if (maxWait is { } most && wait > most)
             {
-                slot.Admission.OnCompleted(lease.Ticket, succeeded: false, at);
+                slot.Admission.OnCompleted(lease.Ticket, succeeded: false, _client.TimeProvider.GetUtcNow());
                 Log.RateLimitWaitTooLong(_client.Logger, request.Target, new LogDuration(wait), new LogDuration(most));
                 throw GenerationErrors.RateLimitWaitTooLong(request, wait, most);
             }
 
-            Log.WaitingForPace(_client.Logger, request.Target, slot.Key.Fingerprint, new LogDuration(wait), rate ?? 0);
-            Interlocked.Increment(ref _sharedBudgetWaits);
-            try
+            // The place is a moment in time (now + wait), however long the answer took to come back.
+            DateTimeOffset due = now + wait;
+            TimeSpan delay = due - _client.TimeProvider.GetUtcNow();
+            if (delay > TimeSpan.Zero)
             {
-                await Task.Delay(wait, _client.TimeProvider, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                slot.Admission.OnCompleted(lease.Ticket, succeeded: false, _client.TimeProvider.GetUtcNow());
-                throw;
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _sharedBudgetWaits);
+                Log.WaitingForPace(_client.Logger, request.Target, slot.Key.Fingerprint, new LogDuration(delay), rate ?? 0);
+                Interlocked.Increment(ref _sharedBudgetWaits);
+                try
+                {
+                    await Task.Delay(delay, _client.TimeProvider, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    slot.Admission.OnCompleted(lease.Ticket, succeeded: false, _client.TimeProvider.GetUtcNow());
+                    throw;
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _sharedBudgetWaits);
+                }
             }
 
             DateTimeOffset sentAt = _client.TimeProvider.GetUtcNow();
-            _client.Metrics.RateLimitWait(_client.Provider, sentAt - now);
             if (slot.Admission.IsCooling(sentAt) || !IsUsable(slot, sentAt))
             {
                 // A 429 or a rejection came back while this attempt waited for its place: it would only meet another.
                 slot.Admission.OnCompleted(lease.Ticket, succeeded: false, sentAt);
+                return null;
+            }
+
+            // Woken late (a busy machine, a pause): the places of everyone woken with it fall due together, a burst the
+            // provider would refuse. Take a new place (twice at most) rather than add to it.
+            if (sentAt - due > lateness && place < 2)
+            {
                 continue;
             }
 
-            return new ApiKeyLease(slot, lease.KeySetVersion, lease.Ticket, sentAt, lease.HeaderName, lease.Scheme);
+            if (sentAt > acquiredAt)
+            {
+                _client.Metrics.RateLimitWait(_client.Provider, sentAt - acquiredAt);
+            }
+
+            return sentAt == acquiredAt ? lease : new ApiKeyLease(slot, lease.KeySetVersion, lease.Ticket, sentAt, lease.HeaderName, lease.Scheme);
         }
     }
 
