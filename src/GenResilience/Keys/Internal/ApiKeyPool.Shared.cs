@@ -10,6 +10,12 @@ namespace GenResilience.Keys.Internal;
 /// </summary>
 internal sealed partial class ApiKeyPool
 {
+    /// <summary>
+    /// How long an instance's claim on a key's check holds at most: a check is one cheap call, and an instance that
+    /// died or gave up while checking must not keep the others waiting for long.
+    /// </summary>
+    internal static readonly TimeSpan SharedKeyCheckClaim = TimeSpan.FromSeconds(10);
+
     /// <summary>How often an instance looks again while another instance checks a key.</summary>
     internal static readonly TimeSpan SharedKeyCheckPoll = TimeSpan.FromMilliseconds(50);
 
@@ -233,7 +239,7 @@ internal sealed partial class ApiKeyPool
                     KeyId = slot.Key.Id,
                     Now = now,
                     Burst = 1,
-                    KeyCheckFor = request.Options.AttemptTimeout,
+                    KeyCheckFor = request.Options.AttemptTimeout < SharedKeyCheckClaim ? request.Options.AttemptTimeout : SharedKeyCheckClaim,
                 },
                 cancellationToken).ConfigureAwait(false);
             if (fleet is not { } state)
