@@ -123,6 +123,7 @@ public sealed class Fleet : IDisposable
     public async Task RunUntilAsync(Task until)
     {
         using var safety = new CancellationTokenSource(Helpers.TaskExtensions.Safety);
+        using CancellationTokenRegistration explain = safety.Token.Register(() => Console.Error.WriteLine("Fleet.RunUntilAsync gave up: " + Describe()));
         while (!until.IsCompleted)
         {
             safety.Token.ThrowIfCancellationRequested();
@@ -187,6 +188,11 @@ public sealed class Fleet : IDisposable
 
     private bool Settled() => Instances.All(i => i.Settled);
 
+    /// <summary>What each instance is doing, for a test that ran out of time.</summary>
+    private string Describe()
+        => $"clock {Time.GetUtcNow():HH:mm:ss.fff}, timers due in [{string.Join(", ", Time.PendingDueTimes)}], {Simulator.Requests.Count} requests; "
+            + string.Join("; ", Instances.Select((i, n) => $"instance {n + 1}: {i.Describe()}"));
+
     /// <summary>One app instance.</summary>
     public sealed class Instance
     {
@@ -213,6 +219,13 @@ public sealed class Fleet : IDisposable
         public Task<HttpResponseMessage> SendAsync() => Client.SendAsync(Post());
 
         public IReadOnlyList<string> Logged(string eventName) => [.. Logs.GetSnapshot().Where(r => r.Id.Name == eventName).Select(r => r.Message)];
+
+        internal string Describe()
+        {
+            var client = Services.GetRequiredService<GenerationClientRegistry>().Find(ClientName);
+            return $"http {_http.InFlight}, redis {StoreIfAny?.PendingCalls}, admitted {client?.Pool.Slots.Sum(s => s.Admission.InFlight)}, "
+                + $"budget waits {client?.Pool.SharedBudgetWaits}, waiting {client?.Pool.Slots.Sum(s => s.Admission.Waiting)}, checks {client?.Pool.Slots.Count(s => s.Check is not null)}";
+        }
 
         internal bool Settled
         {

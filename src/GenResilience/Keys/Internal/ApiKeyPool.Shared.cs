@@ -16,8 +16,10 @@ internal sealed partial class ApiKeyPool
     /// </summary>
     internal static readonly TimeSpan SharedKeyCheckClaim = TimeSpan.FromSeconds(10);
 
-    /// <summary>How often an instance looks again while another instance checks a key.</summary>
+    /// <summary>How soon an instance looks again while another instance checks a key; then twice as long each time, up to 1 s.</summary>
     internal static readonly TimeSpan SharedKeyCheckPoll = TimeSpan.FromMilliseconds(50);
+
+    private static readonly TimeSpan SharedKeyCheckPollMax = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// An attempt woken later than this after its place in a shared budget takes a new place: as a key's own bucket holds
@@ -229,6 +231,7 @@ internal sealed partial class ApiKeyPool
     private async Task<bool> ClaimSharedKeyCheckAsync(KeySlot slot, RequestState request, CancellationToken cancellationToken)
     {
         SharedKeyStateStore shared = _shared!;
+        TimeSpan poll = SharedKeyCheckPoll;
         while (true)
         {
             DateTimeOffset now = _client.TimeProvider.GetUtcNow();
@@ -265,7 +268,9 @@ internal sealed partial class ApiKeyPool
                 return true;
             }
 
-            await Task.Delay(SharedKeyCheckPoll, _client.TimeProvider, cancellationToken).ConfigureAwait(false);
+            // Most checks answer within the first looks; a slow one is not worth a call to Redis every 50 ms.
+            await Task.Delay(poll, _client.TimeProvider, cancellationToken).ConfigureAwait(false);
+            poll = poll * 2 < SharedKeyCheckPollMax ? poll * 2 : SharedKeyCheckPollMax;
         }
     }
 }
