@@ -92,16 +92,23 @@ public sealed class RedisServer : IDisposable
     private void Run()
     {
         string executable = ExecutablePath.Value ?? throw new InvalidOperationException(SkipReason);
-        var start = new ProcessStartInfo(executable)
+
+        // Under a small shell that ends the server when the test process is gone, however it ended: a test host that is
+        // killed runs no exit handler, and a server left behind would outlive every test run.
+        var start = new ProcessStartInfo("/bin/sh")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no" })
-        {
-            start.ArgumentList.Add(argument);
-        }
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(
+            "\"$0\" --port \"$1\" --bind 127.0.0.1 --save '' --appendonly no --daemonize no & server=$!; "
+            + "trap 'kill $server 2>/dev/null; exit 0' TERM INT; "
+            + "while kill -0 \"$2\" 2>/dev/null && kill -0 $server 2>/dev/null; do sleep 1; done; kill $server 2>/dev/null");
+        start.ArgumentList.Add(executable);
+        start.ArgumentList.Add(Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
         _process.OutputDataReceived += static (_, _) => { };
