@@ -9,18 +9,21 @@ using GenResilience.Benchmarks;
 using GenResilience.Benchmarks.RateLimit;
 using GenResilience.Benchmarks.Reporting;
 using GenResilience.Benchmarks.RevokedKey;
+using GenResilience.Benchmarks.ScaleOut;
 using GenResilience.Benchmarks.Server;
 
-// dotnet run -c Release --project tests/GenResilience.Benchmarks -- <all | overhead | rate-limit | revoked-key> [--quick]
-string[] commands = ["all", "overhead", "rate-limit", "revoked-key"];
+// dotnet run -c Release --project tests/GenResilience.Benchmarks -- <all | overhead | rate-limit | revoked-key | scale-out> [--quick]
+string[] commands = ["all", "overhead", "rate-limit", "revoked-key", "scale-out"];
 bool quick = args.Contains("--quick");
 string[] rest = [.. args.Where(a => a != "--quick")];
 if (rest.Length != 1 || !commands.Contains(rest[0]))
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/GenResilience.Benchmarks -- <all | overhead | rate-limit | revoked-key> [--quick]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/GenResilience.Benchmarks -- <all | overhead | rate-limit | revoked-key | scale-out> [--quick]");
     Console.Error.WriteLine("  overhead     BenchmarkDotNet: one in-memory request through a plain client, the standard handler and ours");
     Console.Error.WriteLine("  rate-limit   600 requests, 64 callers, a loopback provider admitting 100 requests/s per key");
     Console.Error.WriteLine("  revoked-key  1,000 requests with keys [A, B], A revoked, 1 and 32 callers");
+    Console.Error.WriteLine("  scale-out    four app instances, two keys at 100 requests/s each, key state in memory or in Redis");
+    Console.Error.WriteLine("               (GENRESILIENCE_BENCH_REDIS=host:port, else a redis-server from PATH on a free port)");
     Console.Error.WriteLine("  --quick      fewer iterations and requests, for a quick look (figures not for publishing)");
     return 2;
 }
@@ -42,7 +45,7 @@ if (all || command == "overhead")
     report.AppendLine("## Overhead (BenchmarkDotNet, one in-memory request)").AppendLine().AppendLine(OverheadReport.Table(summary));
 }
 
-if (all || command is "rate-limit" or "revoked-key")
+if (all || command is "rate-limit" or "revoked-key" or "scale-out")
 {
     await using LoopbackProvider provider = await LoopbackProvider.StartAsync();
     if (all || command == "rate-limit")
@@ -61,6 +64,18 @@ if (all || command is "rate-limit" or "revoked-key")
         IReadOnlyList<RevokedKeyResult> results = await RevokedKeyScenario.RunAsync(provider, settings, Console.Out);
         report.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"## Revoked key ({settings.Requests} requests, keys [A, B], A revoked)");
         report.AppendLine().AppendLine(ResultTables.RevokedKey(results));
+    }
+
+    if (all || command == "scale-out")
+    {
+        ScaleOutSettings settings = quick ? ScaleOutSettings.Quick : ScaleOutSettings.Full;
+        using BenchmarkRedis redis = BenchmarkRedis.Start();
+        (IReadOnlyList<ScaleOutResult> rateLimit, IReadOnlyList<ScaleOutResult> revoked) = await ScaleOutScenario.RunAsync(provider, settings, redis.Configuration, Console.Out);
+        report.AppendLine(System.Globalization.CultureInfo.InvariantCulture,
+            $"## Scale-out ({settings.Instances} instances × {settings.CallersPerInstance} callers, {settings.Requests} requests, 2 keys at {settings.ProviderRequestsPerSecondPerKey} requests/s each, bucket {settings.ProviderBucketCapacity}, Retry-After: {settings.RetryAfterSeconds}; Redis {redis.Description})");
+        report.AppendLine().AppendLine(ResultTables.ScaleOutRateLimit(rateLimit)).AppendLine(ResultTables.ScaleOutTimeline(rateLimit));
+        report.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"### Revoked key ({settings.RevokedKeyRequests} requests, keys [A, B], A revoked)");
+        report.AppendLine().AppendLine(ResultTables.ScaleOutRevokedKey(revoked));
     }
 }
 

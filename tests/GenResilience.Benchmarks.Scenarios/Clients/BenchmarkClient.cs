@@ -11,7 +11,10 @@ namespace GenResilience.Benchmarks.Clients;
 public abstract class BenchmarkClient : IDisposable
 {
     /// <summary>The name of the <see cref="HttpClient"/> each client registers.</summary>
-    protected const string HttpClientName = "Benchmark";
+    public const string ClientName = "Benchmark";
+
+    /// <summary>The name of the <see cref="HttpClient"/> each client registers.</summary>
+    protected const string HttpClientName = ClientName;
 
     private readonly ServiceProvider _services;
 
@@ -26,6 +29,9 @@ public abstract class BenchmarkClient : IDisposable
         _services = services.BuildServiceProvider();
         Http = _services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
     }
+
+    /// <summary>Gets the client's services (the app instance's container).</summary>
+    public IServiceProvider Services => _services;
 
     /// <summary>Gets every attempt the client put on the wire.</summary>
     public AttemptLog Attempts { get; }

@@ -15,8 +15,10 @@ public sealed class GenResilienceBenchmarkClient : BenchmarkClient
     /// <param name="baseAddress">The provider's address.</param>
     /// <param name="keys">The key pool.</param>
     /// <param name="configure">Changes to the defaults, if any.</param>
+    /// <param name="client">More registrations on the client's builder (such as <c>UseRedisKeyState</c>), if any.</param>
     /// <returns>The client.</returns>
-    public static GenResilienceBenchmarkClient Create(Uri baseAddress, IReadOnlyList<string> keys, Action<GenerationResilienceOptions>? configure = null)
+    public static GenResilienceBenchmarkClient Create(
+        Uri baseAddress, IReadOnlyList<string> keys, Action<GenerationResilienceOptions>? configure = null, Action<IHttpClientBuilder>? client = null)
     {
         ArgumentNullException.ThrowIfNull(keys);
         var services = new ServiceCollection();
@@ -26,6 +28,7 @@ public sealed class GenResilienceBenchmarkClient : BenchmarkClient
                 o.ApiKeys = [.. keys];
                 configure?.Invoke(o);
             });
+        client?.Invoke(builder);
         return new GenResilienceBenchmarkClient(services, LogAttempts(builder));
     }
 

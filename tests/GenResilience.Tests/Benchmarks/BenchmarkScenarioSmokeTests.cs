@@ -3,7 +3,9 @@ using GenResilience.Benchmarks.Overhead;
 using GenResilience.Benchmarks.RateLimit;
 using GenResilience.Benchmarks.Reporting;
 using GenResilience.Benchmarks.RevokedKey;
+using GenResilience.Benchmarks.ScaleOut;
 using GenResilience.Benchmarks.Server;
+using GenResilience.Tests.Redis;
 
 namespace GenResilience.Tests.Benchmarks;
 
@@ -105,5 +107,43 @@ public sealed class BenchmarkScenarioSmokeTests : IAsyncLifetime
 
         string table = ResultTables.RevokedKey(results);
         Assert.Equal(results.Count + 2, table.TrimEnd().Split('\n').Length);
+    }
+
+    [RedisFact]
+    public async Task ScaleOut_SmallLoad_EveryFleetSucceedsAndTheCountsAgree()
+    {
+        var settings = new ScaleOutSettings(Instances: 4, Requests: Requests, CallersPerInstance: 2, ProviderRequestsPerSecondPerKey: 100_000,
+            ProviderBucketCapacity: 10, RetryAfterSeconds: 1, RevokedKeyRequests: Requests, ClientTimeLimit: TimeSpan.FromSeconds(30));
+
+        (IReadOnlyList<ScaleOutResult> rateLimit, IReadOnlyList<ScaleOutResult> revoked) = await ScaleOutScenario.RunAsync(Provider, settings, RedisServer.Shared);
+
+        Assert.Equal(ScaleOutScenario.RateLimitVariants, rateLimit.Select(r => r.Variant));
+        Assert.All(rateLimit, r =>
+        {
+            Assert.Equal(Requests, r.Succeeded);
+            Assert.Equal(0, r.Failed);
+            Assert.Equal(4, r.Loads.Count);
+            Assert.Equal(Requests + r.RateLimited, r.Served.Count);
+            Assert.All(r.Served, s => Assert.Contains(s.Key, ScaleOutScenario.Keys));
+            Assert.True(r.Makespan > TimeSpan.Zero);
+        });
+
+        // What the designs guarantee, whatever the timing: the healthy key serves every request; a key check finds the
+        // revoked key without a real request, once per instance at most (once for the fleet when Redis is up in time).
+        Assert.Equal(ScaleOutScenario.RevokedKeyVariants, revoked.Select(r => r.Variant));
+        Assert.All(revoked, r =>
+        {
+            Assert.Equal(Requests, r.Succeeded);
+            Assert.Equal(0, r.Failed);
+            Assert.InRange(r.WithRevokedKey, 1, 4 * settings.CallersPerInstance);
+        });
+        Assert.All(revoked.Where(r => r.Variant.KeyCheck), r =>
+        {
+            Assert.InRange(r.WithRevokedKey, 1, 4);
+            Assert.All(r.Served.Where(s => s.Key == ScaleOutScenario.RevokedKey), s => Assert.Equal(LoopbackProvider.AccountPath, s.Path));
+        });
+
+        Assert.Equal(rateLimit.Count + 2, ResultTables.ScaleOutRateLimit(rateLimit).TrimEnd().Split('\n').Length);
+        Assert.Equal(revoked.Count + 2, ResultTables.ScaleOutRevokedKey(revoked).TrimEnd().Split('\n').Length);
     }
 }

@@ -104,7 +104,7 @@ public class RequestRefusalTests
     {
         var store = new InMemoryApiKeyStateStore();
         var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        store.RecordRateLimit("k", start, start + TimeSpan.FromSeconds(1), _ => TimeSpan.FromSeconds(2));
+        store.RecordRateLimit("k", new GenerationRateLimitRecord { AttemptStartedAt = start, Now = start + TimeSpan.FromSeconds(1), RetryAfter = TimeSpan.FromSeconds(2), MaxCooldown = TimeSpan.FromMinutes(1) });
 
         store.RecordSuccess("k", attemptStartedAt: start);
         Assert.Equal(1, store.Get("k").ConsecutiveRateLimits);

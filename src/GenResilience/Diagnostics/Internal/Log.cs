@@ -76,4 +76,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 17, EventName = "AmbiguousFailureNotRetried", Level = LogLevel.Warning,
         Message = "{Target}: {Reason} after the request may have reached the service; a {Method} is not repeated after such a failure, so it is not retried (set {Setting} or request.SetRetryAfterAmbiguousFailure(true) to allow it)")]
     public static partial void AmbiguousFailureNotRetried(ILogger logger, string target, string reason, string method, string setting);
+
+    [LoggerMessage(EventId = 18, EventName = "SharedKeyQuarantined", Level = LogLevel.Information,
+        Message = "{Target}: API key {KeyFingerprint} was rejected on another app instance and is quarantined here too for {Remaining} (shared key state)")]
+    public static partial void SharedKeyQuarantined(ILogger logger, string target, string keyFingerprint, LogDuration remaining);
+
+    [LoggerMessage(EventId = 19, EventName = "SharedKeyCooling", Level = LogLevel.Information,
+        Message = "{Target}: API key {KeyFingerprint} met a 429 on another app instance and cools down here too for {Remaining} (shared key state)")]
+    public static partial void SharedKeyCooling(ILogger logger, string target, string keyFingerprint, LogDuration remaining);
 }

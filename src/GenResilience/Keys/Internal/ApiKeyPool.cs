@@ -10,7 +10,7 @@ namespace GenResilience.Keys.Internal;
 /// each key's <see cref="KeyAdmission"/>, when a request may send after a 429.
 /// A request never gets a key the pool already knows is bad, so a revoked key costs one round trip in total.
 /// </summary>
-internal sealed class ApiKeyPool
+internal sealed partial class ApiKeyPool
 {
     private readonly GenerationClientContext _client;
     private readonly IApiKeyStateStore _store;
@@ -23,6 +23,7 @@ internal sealed class ApiKeyPool
     {
         _client = client;
         _store = store;
+        _shared = store as SharedKeyStateStore;
     }
 
     /// <summary>
@@ -135,6 +136,7 @@ internal sealed class ApiKeyPool
         {
             case GenerationOutcomeKind.RateLimited:
                 slot.Admission.OnRateLimited(lease.Ticket, RecordRateLimit(lease, retryAfter, request, now), now);
+                _shared?.RecordLearnedRate(slot);
                 return outcome;
 
             case GenerationOutcomeKind.Success:
@@ -351,6 +353,12 @@ internal sealed class ApiKeyPool
 
     private async Task RunCheckAsync(KeySlot slot, KeySet set, RequestState request, IKeyCheckSender checker, CancellationToken cancellationToken)
     {
+        // Across app instances, one check per key: another instance may have checked it, rejected it, or be checking it.
+        if (_shared is not null && !await ClaimSharedKeyCheckAsync(slot, request, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
         DateTimeOffset startedAt = _client.TimeProvider.GetUtcNow();
 
         // Epoch -1: a 429 on the check extends the key's cooldown without counting as a 429 of its requests.
@@ -371,6 +379,7 @@ internal sealed class ApiKeyPool
 
             case GenerationOutcomeKind.RateLimited:
                 slot.Admission.OnRateLimited(lease.Ticket, RecordRateLimit(lease, result.RetryAfter, request, now), now);
+                _shared?.RecordLearnedRate(slot);
                 Log.KeyCheckInconclusive(_client.Logger, request.Target, slot.Key.Fingerprint, "rate limited (429)");
                 break;
 
@@ -381,6 +390,7 @@ internal sealed class ApiKeyPool
 
         // Only a rejection disproves a key; anything else lets real requests find out.
         slot.Verified = true;
+        _shared?.Shared.RecordKeyChecked(_shared.Provider, slot.Key.Id);
     }
 
     private static string KeyCheckMetricName(GenerationOutcomeKind? outcome) => outcome switch
@@ -393,13 +403,14 @@ internal sealed class ApiKeyPool
     private DateTimeOffset RecordRateLimit(ApiKeyLease lease, TimeSpan? retryAfter, RequestState request, DateTimeOffset now)
     {
         GenerationResilienceOptions options = request.Options;
-        TimeSpan Cooldown(int count)
+        ApiKeyState state = _store.RecordRateLimit(lease.Key.Id, new GenerationRateLimitRecord
         {
-            TimeSpan wait = retryAfter ?? options.RateLimitDelay * count;
-            return wait > options.MaxRetryAfter ? options.MaxRetryAfter : wait;
-        }
-
-        ApiKeyState state = _store.RecordRateLimit(lease.Key.Id, lease.AcquiredAt, now, Cooldown);
+            AttemptStartedAt = lease.AcquiredAt,
+            Now = now,
+            RetryAfter = retryAfter,
+            DelayPerRateLimit = options.RateLimitDelay,
+            MaxCooldown = options.MaxRetryAfter,
+        });
         string source = retryAfter is null
             ? $"no Retry-After, {state.ConsecutiveRateLimits} in a row"
             : "Retry-After " + Durations.Format(retryAfter.Value);

@@ -1,8 +1,8 @@
 namespace GenResilience.Keys.Internal;
 
 /// <summary>
-/// Holds the state of the keys of one pool. In memory today; the seam for a store shared by a fleet of app
-/// instances (Redis). Keys are addressed by <see cref="KeyFingerprint.IdFor"/>, never by their value.
+/// Holds the state of the keys of one pool. In memory (<see cref="InMemoryApiKeyStateStore"/>), or in memory and in an
+/// app's <see cref="IGenerationKeyStateStore"/> shared by a fleet of app instances (<see cref="SharedKeyStateStore"/>). Keys are addressed by <see cref="KeyFingerprint.IdFor"/>, never by their value.
 /// </summary>
 internal interface IApiKeyStateStore
 {
@@ -14,7 +14,7 @@ internal interface IApiKeyStateStore
     /// Records a 429 and returns the new state. A 429 on an attempt that started before the key's last 429
     /// belongs to the same burst: it may extend the cooldown but does not count as another 429 in a row.
     /// </summary>
-    ApiKeyState RecordRateLimit(string keyId, DateTimeOffset attemptStartedAt, DateTimeOffset now, Func<int, TimeSpan> cooldownForCount);
+    ApiKeyState RecordRateLimit(string keyId, GenerationRateLimitRecord rateLimit);
 
     /// <summary>
     /// Records a success: the key's 429 streak ends, unless the attempt started before the key's last 429

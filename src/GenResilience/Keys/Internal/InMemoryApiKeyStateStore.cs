@@ -25,14 +25,15 @@ internal sealed class InMemoryApiKeyStateStore : IApiKeyStateStore
         }
     }
 
-    public ApiKeyState RecordRateLimit(string keyId, DateTimeOffset attemptStartedAt, DateTimeOffset now, Func<int, TimeSpan> cooldownForCount)
+    public ApiKeyState RecordRateLimit(string keyId, GenerationRateLimitRecord rateLimit)
     {
+        DateTimeOffset now = rateLimit.Now;
         lock (_gate)
         {
             ApiKeyState state = _states.GetValueOrDefault(keyId);
-            bool sameBurst = attemptStartedAt < state.LastRateLimitAt;
+            bool sameBurst = rateLimit.AttemptStartedAt < state.LastRateLimitAt;
             int count = sameBurst ? Math.Max(1, state.ConsecutiveRateLimits) : state.ConsecutiveRateLimits + 1;
-            DateTimeOffset until = now + cooldownForCount(count);
+            DateTimeOffset until = now + rateLimit.Cooldown(count);
 
             state = state with
             {
@@ -63,6 +64,46 @@ internal sealed class InMemoryApiKeyStateStore : IApiKeyStateStore
             if (_states.TryGetValue(keyId, out ApiKeyState state))
             {
                 _states[keyId] = state with { QuarantinedUntil = default };
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes in what another app instance recorded: quarantines and cooldowns only extend, and the 429 streak is the
+    /// fleet's when its last 429 is at least as recent as ours. Returns the state as it was before.
+    /// </summary>
+    public ApiKeyState Merge(string keyId, GenerationKeyState shared)
+    {
+        lock (_gate)
+        {
+            ApiKeyState state = _states.GetValueOrDefault(keyId);
+            ApiKeyState merged = state with
+            {
+                QuarantinedUntil = shared.QuarantinedUntil > state.QuarantinedUntil ? shared.QuarantinedUntil : state.QuarantinedUntil,
+                CoolingUntil = shared.CoolingUntil > state.CoolingUntil ? shared.CoolingUntil : state.CoolingUntil,
+            };
+            if (shared.LastRateLimitAt >= state.LastRateLimitAt && shared.LastRateLimitAt != default)
+            {
+                merged = merged with { ConsecutiveRateLimits = shared.ConsecutiveRateLimits, LastRateLimitAt = shared.LastRateLimitAt };
+            }
+
+            if (merged != state)
+            {
+                _states[keyId] = merged;
+            }
+
+            return state;
+        }
+    }
+
+    /// <summary>Gets the ids of the keys this store has state for.</summary>
+    public IReadOnlyCollection<string> KeyIds
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _states.Keys];
             }
         }
     }

@@ -1,5 +1,6 @@
 using GenResilience.Diagnostics.Internal;
 using GenResilience.Keys.Internal;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -29,7 +30,8 @@ internal sealed class GenerationClientContext
         TimeProvider = timeProvider;
         Logger = logger;
         Metrics = metrics;
-        Pool = new ApiKeyPool(this, new InMemoryApiKeyStateStore());
+        IGenerationKeyStateStore? shared = SharedStore(services, definition.ClientName);
+        Pool = new ApiKeyPool(this, shared is null ? new InMemoryApiKeyStateStore() : new SharedKeyStateStore(shared, Provider));
     }
 
     public string Provider { get; }
@@ -98,6 +100,11 @@ internal sealed class GenerationClientContext
         get => Volatile.Read(ref _baseAddress);
         set => Volatile.Write(ref _baseAddress, value);
     }
+
+    /// <summary>The app's shared key state for this client: one registered for its name (keyed), else one for every client.</summary>
+    private static IGenerationKeyStateStore? SharedStore(IServiceProvider services, string clientName)
+        => (services as IKeyedServiceProvider)?.GetKeyedService(typeof(IGenerationKeyStateStore), clientName) as IGenerationKeyStateStore
+            ?? services.GetService(typeof(IGenerationKeyStateStore)) as IGenerationKeyStateStore;
 
     /// <param name="Configured">The options object the monitor returned.</param>
     /// <param name="InForce">The options in use: <paramref name="Configured"/> when valid, else the last valid ones.</param>

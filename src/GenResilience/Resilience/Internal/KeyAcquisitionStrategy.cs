@@ -63,7 +63,9 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
             IKeyCheckSender? checker = request.Options.KeyCheck is null || request.Options.ApiKeys.Count == 0
                 ? null
                 : new KeyCheckSender<TState>(_client, request, callback, context, state);
-            lease = await _client.Pool.AcquireAsync(request, checker, cancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+            lease = _client.Pool.IsShared
+                ? await _client.Pool.AcquireSharedAsync(request, checker, cancellationToken).ConfigureAwait(context.ContinueOnCapturedContext)
+                : await _client.Pool.AcquireAsync(request, checker, cancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
         }
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
         {
