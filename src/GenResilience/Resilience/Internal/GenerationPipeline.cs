@@ -54,8 +54,7 @@ internal static class GenerationPipeline
         {
             Name = GenerationPipelineKeys.AttemptTimeout,
             TimeoutGenerator = args => new ValueTask<TimeSpan>(
-                args.Context.GetRequestMessage() is { } request
-                && request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.AttemptTimeoutKey, out TimeSpan requested)
+                GenerationRequestSettings.Of(args.Context.GetRequestMessage())?.AttemptTimeout is { } requested
                     ? requested
                     : options.AttemptTimeout),
         });

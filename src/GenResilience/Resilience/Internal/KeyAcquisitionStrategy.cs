@@ -32,7 +32,13 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
         _ => "failure",
     };
 
-    protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+    /// <remarks>
+    /// Written without an async state machine for the common case, where the key is free, the handlers below answer
+    /// at once and the classifier reads the status only: each step that does not complete at once continues in its
+    /// own async method (<see cref="SendAfterAcquireAsync"/>, <see cref="ClassifyAfterSendAsync"/>,
+    /// <see cref="ClassifiedAsync"/>). The steps and their order are the same either way.
+    /// </remarks>
+    protected override ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
         ResilienceContext context,
         TState state)
@@ -42,48 +48,105 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
 
         // A retry after a failure that may have reached the service: first look for the work it may have started.
         if (request.Attempts > 0 && request.MayHaveReachedOrigin
-            && context.GetRequestMessage()?.Options.TryGetValue(GenerationHttpRequestMessageExtensions.AmbiguousRetryGuardKey, out Func<CancellationToken, Task<HttpResponseMessage?>>? guard) == true)
+            && GenerationRequestSettings.Of(context.GetRequestMessage())?.AmbiguousRetryGuard is { } guard)
         {
-            HttpResponseMessage? found = await guard(cancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
-            if (found is not null)
-            {
-                request.LastOutcome = AttemptOutcome.Success;
-                request.LastStatusCode = (int)found.StatusCode;
-                request.MayHaveReachedOrigin = false;
-                return Outcome.FromResult(found);
-            }
+            return GuardedAsync(guard, callback, context, state, request, cancellationToken);
         }
 
+        return Acquire(callback, context, state, request, cancellationToken);
+    }
+
+    private async ValueTask<Outcome<HttpResponseMessage>> GuardedAsync<TState>(
+        Func<CancellationToken, Task<HttpResponseMessage?>> guard,
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
+        ResilienceContext context,
+        TState state,
+        RequestState request,
+        CancellationToken cancellationToken)
+    {
+        HttpResponseMessage? found = await guard(cancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+        if (found is not null)
+        {
+            request.LastOutcome = AttemptOutcome.Success;
+            request.LastStatusCode = (int)found.StatusCode;
+            request.MayHaveReachedOrigin = false;
+            return Outcome.FromResult(found);
+        }
+
+        return await Acquire(callback, context, state, request, cancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+    }
+
+    private ValueTask<Outcome<HttpResponseMessage>> Acquire<TState>(
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
+        ResilienceContext context,
+        TState state,
+        RequestState request,
+        CancellationToken cancellationToken)
+    {
         // Each attempt is judged by itself: nothing thrown before this attempt's send may look like the last one's outcome.
         request.LastOutcome = AttemptOutcome.None;
 
-        ApiKeyLease lease;
+        ValueTask<ApiKeyLease> acquiring;
         try
         {
             IKeyCheckSender? checker = request.Options.KeyCheck is null || request.Options.ApiKeys.Count == 0
                 ? null
                 : new KeyCheckSender<TState>(_client, request, callback, context, state);
-            lease = await _client.Pool.AcquireAsync(request, checker, cancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
-        }
-        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
-        {
-            request.LastOutcome = AttemptOutcome.Canceled;
-            return Outcome.FromException<HttpResponseMessage>(e);
+            acquiring = _client.Pool.AcquireAsync(request, checker, cancellationToken);
         }
         catch (Exception e)
         {
-            request.LastOutcome = AttemptOutcome.Failure;
-            return Outcome.FromException<HttpResponseMessage>(e);
+            return new ValueTask<Outcome<HttpResponseMessage>>(AcquireFailed(e, request, cancellationToken));
         }
 
-        Outcome<HttpResponseMessage> outcome;
+        return acquiring.IsCompletedSuccessfully
+            ? Send(acquiring.Result, callback, context, state, request, cancellationToken)
+            : SendAfterAcquireAsync(acquiring, callback, context, state, request, cancellationToken);
+    }
+
+    private async ValueTask<Outcome<HttpResponseMessage>> SendAfterAcquireAsync<TState>(
+        ValueTask<ApiKeyLease> acquiring,
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
+        ResilienceContext context,
+        TState state,
+        RequestState request,
+        CancellationToken cancellationToken)
+    {
+        ApiKeyLease lease;
+        try
+        {
+            lease = await acquiring.ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+        catch (Exception e)
+        {
+            return AcquireFailed(e, request, cancellationToken);
+        }
+
+        return await Send(lease, callback, context, state, request, cancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+    }
+
+    private static Outcome<HttpResponseMessage> AcquireFailed(Exception e, RequestState request, CancellationToken cancellationToken)
+    {
+        request.LastOutcome = e is OperationCanceledException && cancellationToken.IsCancellationRequested ? AttemptOutcome.Canceled : AttemptOutcome.Failure;
+        return Outcome.FromException<HttpResponseMessage>(e);
+    }
+
+    private ValueTask<Outcome<HttpResponseMessage>> Send<TState>(
+        ApiKeyLease lease,
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
+        ResilienceContext context,
+        TState state,
+        RequestState request,
+        CancellationToken cancellationToken)
+    {
+        ValueTask<Outcome<HttpResponseMessage>> pending;
         try
         {
             HttpRequestMessage? message = context.GetRequestMessage();
             if (message is not null)
             {
                 message.Options.Set(ApiKeyHandler.LeaseKey, lease);
-                if (request.Attempts > 0 && message.Options.TryGetValue(GenerationHttpRequestMessageExtensions.ContentFactoryKey, out Func<HttpContent>? factory))
+                if (request.Attempts > 0 && GenerationRequestSettings.Of(message)?.ContentFactory is { } factory)
                 {
                     HttpContent? previous = message.Content;
                     message.Content = factory();
@@ -92,45 +155,66 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
             }
 
             request.Attempts++;
-            outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+            pending = callback(context, state);
         }
         catch (Exception e)
         {
-            // Thrown before anything was sent (a content factory, say): final, and no news about the key.
-            _client.Pool.Complete(lease, outcome: null, 0, null, request);
-            request.LastOutcome = AttemptOutcome.Failure;
-            return Outcome.FromException<HttpResponseMessage>(e);
+            return new ValueTask<Outcome<HttpResponseMessage>>(SendFailed(lease, request, e));
         }
 
-        if (outcome.Result is { } response)
-        {
-            return await ClassifyResponseAsync(outcome, response, request, lease, cancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
-        }
-
-        _client.Pool.Complete(lease, outcome: null, 0, null, request);
-        (request.LastOutcome, request.MayHaveReachedOrigin) = outcome.Exception switch
-        {
-            TimeoutRejectedException => (AttemptOutcome.AttemptTimeout, true),
-            OperationCanceledException when cancellationToken.IsCancellationRequested => (AttemptOutcome.Canceled, false),
-
-            // SocketsHttpHandler's ConnectTimeout: nothing was sent.
-            OperationCanceledException { InnerException: TimeoutException } => (AttemptOutcome.NetworkError, false),
-            HttpRequestException { InnerException: InvalidOperationException } when request.Attempts > 1 => (AttemptOutcome.Failure, false),
-            HttpRequestException network => (AttemptOutcome.NetworkError, !NeverSent(network)),
-            _ => (AttemptOutcome.Failure, false),
-        };
-        _client.Metrics.Attempt(_client.Provider, MetricName(request.LastOutcome));
-
-        // The body of a retried request was a stream that the previous attempt consumed: say so, do not retry.
-        if (outcome.Exception is HttpRequestException { InnerException: InvalidOperationException } notReplayable && request.Attempts > 1)
-        {
-            return Outcome.FromException<HttpResponseMessage>(GenerationErrors.BodyNotReplayable(request, notReplayable));
-        }
-
-        return outcome;
+        return pending.IsCompletedSuccessfully
+            ? Classify(pending.Result, lease, request, cancellationToken)
+            : ClassifyAfterSendAsync(pending, lease, request, context, cancellationToken);
     }
 
-    private async ValueTask<Outcome<HttpResponseMessage>> ClassifyResponseAsync(
+    private async ValueTask<Outcome<HttpResponseMessage>> ClassifyAfterSendAsync(
+        ValueTask<Outcome<HttpResponseMessage>> pending, ApiKeyLease lease, RequestState request, ResilienceContext context, CancellationToken cancellationToken)
+    {
+        Outcome<HttpResponseMessage> outcome;
+        try
+        {
+            outcome = await pending.ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+        catch (Exception e)
+        {
+            return SendFailed(lease, request, e);
+        }
+
+        return await Classify(outcome, lease, request, cancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+    }
+
+    /// <summary>Thrown before anything was sent (a content factory, say): final, and no news about the key.</summary>
+    private Outcome<HttpResponseMessage> SendFailed(ApiKeyLease lease, RequestState request, Exception e)
+    {
+        _client.Pool.Complete(lease, outcome: null, 0, null, request);
+        request.LastOutcome = AttemptOutcome.Failure;
+        return Outcome.FromException<HttpResponseMessage>(e);
+    }
+
+    private ValueTask<Outcome<HttpResponseMessage>> Classify(Outcome<HttpResponseMessage> outcome, ApiKeyLease lease, RequestState request, CancellationToken cancellationToken)
+    {
+        if (outcome.Result is not { } response)
+        {
+            return new ValueTask<Outcome<HttpResponseMessage>>(NoResponse(outcome, lease, request, cancellationToken));
+        }
+
+        ValueTask<GenerationOutcomeKind> classifying;
+        try
+        {
+            classifying = request.Options.Classifier.ClassifyAsync(response, request.Options, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            return new ValueTask<Outcome<HttpResponseMessage>>(ClassifyFailed(e, response, lease, request, cancellationToken));
+        }
+
+        return classifying.IsCompletedSuccessfully
+            ? new ValueTask<Outcome<HttpResponseMessage>>(Classified(classifying.Result, outcome, response, request, lease))
+            : ClassifiedAsync(classifying, outcome, response, request, lease, cancellationToken);
+    }
+
+    private async ValueTask<Outcome<HttpResponseMessage>> ClassifiedAsync(
+        ValueTask<GenerationOutcomeKind> classifying,
         Outcome<HttpResponseMessage> outcome,
         HttpResponseMessage response,
         RequestState request,
@@ -140,16 +224,26 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
         GenerationOutcomeKind kind;
         try
         {
-            kind = await request.Options.Classifier.ClassifyAsync(response, request.Options, cancellationToken).ConfigureAwait(false);
+            kind = await classifying.ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            response.Dispose();
-            _client.Pool.Complete(lease, outcome: null, 0, null, request);
-            request.LastOutcome = e is OperationCanceledException && cancellationToken.IsCancellationRequested ? AttemptOutcome.Canceled : AttemptOutcome.Failure;
-            return Outcome.FromException<HttpResponseMessage>(e);
+            return ClassifyFailed(e, response, lease, request, cancellationToken);
         }
 
+        return Classified(kind, outcome, response, request, lease);
+    }
+
+    private Outcome<HttpResponseMessage> ClassifyFailed(Exception e, HttpResponseMessage response, ApiKeyLease lease, RequestState request, CancellationToken cancellationToken)
+    {
+        response.Dispose();
+        _client.Pool.Complete(lease, outcome: null, 0, null, request);
+        request.LastOutcome = e is OperationCanceledException && cancellationToken.IsCancellationRequested ? AttemptOutcome.Canceled : AttemptOutcome.Failure;
+        return Outcome.FromException<HttpResponseMessage>(e);
+    }
+
+    private Outcome<HttpResponseMessage> Classified(GenerationOutcomeKind kind, Outcome<HttpResponseMessage> outcome, HttpResponseMessage response, RequestState request, ApiKeyLease lease)
+    {
         // No key went out (another host): a 401 or 429 there is that host's answer, final, and no news about the key.
         bool keyInPlay = lease.Key.Value is null || lease.KeySent;
         if (!keyInPlay && kind is GenerationOutcomeKind.KeyRejected or GenerationOutcomeKind.RateLimited)
@@ -186,6 +280,32 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
         };
 
         _client.Metrics.Attempt(_client.Provider, MetricName(request.LastOutcome));
+        return outcome;
+    }
+
+    /// <summary>No response: a network error, a timeout, a cancellation or another exception from below.</summary>
+    private Outcome<HttpResponseMessage> NoResponse(Outcome<HttpResponseMessage> outcome, ApiKeyLease lease, RequestState request, CancellationToken cancellationToken)
+    {
+        _client.Pool.Complete(lease, outcome: null, 0, null, request);
+        (request.LastOutcome, request.MayHaveReachedOrigin) = outcome.Exception switch
+        {
+            TimeoutRejectedException => (AttemptOutcome.AttemptTimeout, true),
+            OperationCanceledException when cancellationToken.IsCancellationRequested => (AttemptOutcome.Canceled, false),
+
+            // SocketsHttpHandler's ConnectTimeout: nothing was sent.
+            OperationCanceledException { InnerException: TimeoutException } => (AttemptOutcome.NetworkError, false),
+            HttpRequestException { InnerException: InvalidOperationException } when request.Attempts > 1 => (AttemptOutcome.Failure, false),
+            HttpRequestException network => (AttemptOutcome.NetworkError, !NeverSent(network)),
+            _ => (AttemptOutcome.Failure, false),
+        };
+        _client.Metrics.Attempt(_client.Provider, MetricName(request.LastOutcome));
+
+        // The body of a retried request was a stream that the previous attempt consumed: say so, do not retry.
+        if (outcome.Exception is HttpRequestException { InnerException: InvalidOperationException } notReplayable && request.Attempts > 1)
+        {
+            return Outcome.FromException<HttpResponseMessage>(GenerationErrors.BodyNotReplayable(request, notReplayable));
+        }
+
         return outcome;
     }
 

@@ -20,47 +20,69 @@ internal sealed class RequestScopeStrategy : ResilienceStrategy<HttpResponseMess
         _options = options;
     }
 
-    protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+    protected override ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
         ResilienceContext context,
         TState state)
     {
-        HttpRequestMessage? request = context.GetRequestMessage();
-        string? operation = null;
-        TimeSpan? total = _options.TotalTimeout;
+        RequestState requestState = Open(context);
 
-        // Most requests carry no per-request settings: then skip every lookup.
-        bool settings = request is not null && ((IDictionary<string, object?>)request.Options).Count > 0;
-        if (settings && request is not null)
+        // Without an async state machine when the pipeline below completes at once (an in-memory handler, a cached
+        // answer); the work after it is the same either way.
+        ValueTask<Outcome<HttpResponseMessage>> pending;
+        try
         {
-            _ = request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.OperationKey, out operation);
-            if (request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.TotalTimeoutKey, out TimeSpan requested))
-            {
-                total = requested;
-            }
+            pending = callback(context, state);
         }
+        catch (Exception e)
+        {
+            return ValueTask.FromException<Outcome<HttpResponseMessage>>(e);
+        }
+
+        return pending.IsCompletedSuccessfully
+            ? new ValueTask<Outcome<HttpResponseMessage>>(Close(pending.Result, context, requestState))
+            : CloseAsync(pending, context, requestState);
+    }
+
+    /// <summary>Creates the request's state and puts it in the context and on the request.</summary>
+    private RequestState Open(ResilienceContext context)
+    {
+        HttpRequestMessage? request = context.GetRequestMessage();
+
+        // Most requests carry no per-request settings: then one look-up finds none.
+        GenerationRequestSettings? settings = GenerationRequestSettings.Of(request);
+        string? operation = settings?.Operation;
+        TimeSpan? total = settings?.TotalTimeout is { } requested ? requested : _options.TotalTimeout;
 
         DateTimeOffset? deadline = total is { } t ? _client.TimeProvider.GetUtcNow() + t : null;
         var requestState = new RequestState(_client, _options, operation, deadline, total);
         if (request is not null)
         {
             requestState.Method = request.Method.Method;
-            bool retry = false;
-            if (settings)
+            if (settings is not null)
             {
-                requestState.IsProbe = request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.ProbeKey, out bool probe) && probe;
-                requestState.ProbeApiKey = request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.ProbeApiKeyKey, out string? probeKey) ? probeKey : null;
-                settings = request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.RetryAfterAmbiguousFailureKey, out retry);
+                requestState.IsProbe = settings.Probe;
+                requestState.ProbeApiKey = settings.ProbeApiKey;
             }
 
-            requestState.RetryAmbiguous = settings ? retry : IsIdempotent(request.Method) || _options.RetryNonIdempotentAfterAmbiguousFailure;
+            requestState.RetryAmbiguous = settings?.RetryAfterAmbiguousFailure is { } retry
+                ? retry
+                : IsIdempotent(request.Method) || _options.RetryNonIdempotentAfterAmbiguousFailure;
         }
 
         context.Properties.Set(GenerationPipelineKeys.State, requestState);
         request?.Options.Set(RequestState.Key, requestState);
+        return requestState;
+    }
 
-        Outcome<HttpResponseMessage> outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+    private async ValueTask<Outcome<HttpResponseMessage>> CloseAsync(ValueTask<Outcome<HttpResponseMessage>> pending, ResilienceContext context, RequestState requestState)
+    {
+        Outcome<HttpResponseMessage> outcome = await pending.ConfigureAwait(context.ContinueOnCapturedContext);
+        return Close(outcome, context, requestState);
+    }
 
+    private Outcome<HttpResponseMessage> Close(Outcome<HttpResponseMessage> outcome, ResilienceContext context, RequestState requestState)
+    {
         if (outcome.Exception is TimeoutRejectedException timeout && !context.CancellationToken.IsCancellationRequested)
         {
             return Outcome.FromException<HttpResponseMessage>(GenerationErrors.TimedOut(requestState, timeout));
@@ -73,7 +95,7 @@ internal sealed class RequestScopeStrategy : ResilienceStrategy<HttpResponseMess
         }
 
         // The body is read after the pipeline returns: bound it by the same deadline. A body already in memory cannot stall.
-        if (outcome.Result is { Content: { } content } response && deadline is { } bound && content is not (ByteArrayContent or ReadOnlyMemoryContent))
+        if (outcome.Result is { Content: { } content } response && requestState.Deadline is { } bound && content is not (ByteArrayContent or ReadOnlyMemoryContent))
         {
             response.Content = new DeadlineBoundContent(content, requestState, bound);
         }
