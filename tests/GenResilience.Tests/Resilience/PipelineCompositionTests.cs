@@ -32,12 +32,15 @@ public class PipelineCompositionTests
         ResiliencePipelineDescriptor descriptor = builder.Build().GetPipelineDescriptor();
 
         Assert.Equal(
-            ["GenResilience.Request", "GenResilience.TotalTimeout", "GenResilience.ServerErrorRetry", "GenResilience.RateLimitRetry", "GenResilience.KeyRotation", "GenResilience.KeyAcquisition", "GenResilience.AttemptTimeout"],
+            ["GenResilience.Request", "GenResilience.TotalTimeout", "GenResilience.Retry", "GenResilience.KeyAcquisition", "GenResilience.AttemptTimeout"],
             descriptor.Strategies.Select(s => s.Options?.Name));
         Assert.IsType<TimeoutStrategyOptions>(descriptor.Strategies[1].Options);
-        RetryStrategyOptions<HttpResponseMessage> serverRetry = Assert.IsType<RetryStrategyOptions<HttpResponseMessage>>(descriptor.Strategies[2].Options);
-        Assert.Equal(3, serverRetry.MaxRetryAttempts);
-        Assert.IsType<TimeoutStrategyOptions>(descriptor.Strategies[6].Options);
+
+        // One retry for every reason: each reason's budget is checked by the strategy itself, never by Polly's count.
+        RetryStrategyOptions<HttpResponseMessage> retry = Assert.IsType<RetryStrategyOptions<HttpResponseMessage>>(descriptor.Strategies[2].Options);
+        Assert.Equal(int.MaxValue, retry.MaxRetryAttempts);
+        Assert.Equal(TimeSpan.Zero, retry.Delay);
+        Assert.IsType<TimeoutStrategyOptions>(descriptor.Strategies[4].Options);
     }
 
     [Fact]

@@ -48,7 +48,7 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
 
         // A retry after a failure that may have reached the service: first look for the work it may have started.
         if (request.Attempts > 0 && request.MayHaveReachedOrigin
-            && GenerationRequestSettings.Of(context.GetRequestMessage())?.AmbiguousRetryGuard is { } guard)
+            && GenerationRequestSettings.Of(request.Message)?.AmbiguousRetryGuard is { } guard)
         {
             return GuardedAsync(guard, callback, context, state, request, cancellationToken);
         }
@@ -142,7 +142,8 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
         ValueTask<Outcome<HttpResponseMessage>> pending;
         try
         {
-            HttpRequestMessage? message = context.GetRequestMessage();
+            // The request's own message: a key check swaps its message into the context only while it sends.
+            HttpRequestMessage? message = request.Message;
             if (message is not null)
             {
                 message.Options.Set(ApiKeyHandler.LeaseKey, lease);

@@ -55,7 +55,7 @@ internal sealed class RequestScopeStrategy : ResilienceStrategy<HttpResponseMess
         TimeSpan? total = settings?.TotalTimeout is { } requested ? requested : _options.TotalTimeout;
 
         DateTimeOffset? deadline = total is { } t ? _client.TimeProvider.GetUtcNow() + t : null;
-        var requestState = new RequestState(_client, _options, operation, deadline, total);
+        var requestState = new RequestState(_client, _options, operation, deadline, total) { Message = request };
         if (request is not null)
         {
             requestState.Method = request.Method.Method;
