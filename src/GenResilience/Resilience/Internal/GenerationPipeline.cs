@@ -40,10 +40,14 @@ internal static class GenerationPipeline
 
         if (options.RetryDelays.Count > 0 || options.MaxRateLimitRetries > 0 || options.ApiKeys.Count > 0)
         {
-            builder.AddRetry(Retry(client, options));
+            // One strategy retries and acquires keys: Polly's retry loop around the key acquisition, without a layer between.
+            RetryStrategyOptions<HttpResponseMessage> retry = Retry(client, options);
+            builder.AddStrategy(context => new KeyAcquisitionStrategy(client, retry, context.Telemetry, context.TimeProvider), retry);
         }
-
-        builder.AddStrategy(_ => new KeyAcquisitionStrategy(client), new GenerationStrategyOptions(GenerationPipelineKeys.KeyAcquisition));
+        else
+        {
+            builder.AddStrategy(_ => new KeyAcquisitionStrategy(client), new GenerationStrategyOptions(GenerationPipelineKeys.KeyAcquisition));
+        }
 
         builder.AddTimeout(new TimeoutStrategyOptions
         {

@@ -1,7 +1,11 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using GenResilience.Errors.Internal;
 using GenResilience.Keys.Internal;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
+using Polly.Retry;
+using Polly.Telemetry;
 using Polly.Timeout;
 
 namespace GenResilience.Resilience.Internal;
@@ -9,15 +13,47 @@ namespace GenResilience.Resilience.Internal;
 /// <summary>
 /// Runs once per attempt, outside the attempt timeout: takes a key from the pool (waiting in line if the key is
 /// cooling down or paced), rebuilds the content from its factory, sends, then classifies the outcome once and tells
-/// the pool what it means for the key. The retry strategies around it act on that one classification.
+/// the pool what it means for the key.
 /// </summary>
+/// <remarks>
+/// With a retry (<see cref="GenerationPipeline"/>: <c>GenResilience.Retry</c>), this strategy is also the retry: it runs
+/// the attempts in the loop of Polly's retry strategy (<c>RetryResilienceStrategy</c> of Polly 8), with the
+/// <see cref="RetryStrategyOptions{TResult}"/> it is registered with, and reports the same telemetry (an
+/// <c>ExecutionAttempt</c> event per attempt, an <c>OnRetry</c> event per retry). As two Polly strategies, a retry
+/// around a key acquisition, they cost every request a second layer of Polly's pipeline; the first attempt of a
+/// request that is not retried now runs without an async state machine.
+/// </remarks>
 internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMessage>
 {
+    private const string ExecutionAttemptEvent = "ExecutionAttempt";
+    private const string OnRetryEvent = "OnRetry";
+
     private readonly GenerationClientContext _client;
+    private readonly RetryStrategyOptions<HttpResponseMessage>? _retry;
+    private readonly ResilienceStrategyTelemetry? _telemetry;
+    private readonly TimeProvider _time;
 
     public KeyAcquisitionStrategy(GenerationClientContext client)
     {
         _client = client;
+        _time = client.TimeProvider;
+    }
+
+    /// <param name="client">The client.</param>
+    /// <param name="retry">The retry: constant backoff with no base delay and no jitter (the delays come from its generator).</param>
+    /// <param name="telemetry">The strategy's telemetry, named after <paramref name="retry"/>.</param>
+    /// <param name="time">The pipeline's clock.</param>
+    public KeyAcquisitionStrategy(GenerationClientContext client, RetryStrategyOptions<HttpResponseMessage> retry, ResilienceStrategyTelemetry telemetry, TimeProvider time)
+    {
+        if (retry.BackoffType != DelayBackoffType.Constant || retry.Delay != TimeSpan.Zero || retry.UseJitter || retry.MaxDelay is not null)
+        {
+            throw new ArgumentException("The retry's delays must come from its DelayGenerator alone.", nameof(retry));
+        }
+
+        _client = client;
+        _retry = retry;
+        _telemetry = telemetry;
+        _time = time;
     }
 
     internal static string MetricName(AttemptOutcome outcome) => outcome switch
@@ -39,6 +75,236 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
     /// <see cref="ClassifiedAsync"/>). The steps and their order are the same either way.
     /// </remarks>
     protected override ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
+        ResilienceContext context,
+        TState state)
+    {
+        if (_retry is null)
+        {
+            return Attempt(callback, context, state);
+        }
+
+        // The first attempt, and its verdict, without an async state machine when both complete at once. Each ValueTask is
+        // consumed once: here when it completed, else by RetryAsync.
+#pragma warning disable CA2012
+        long started = _time.GetTimestamp();
+        ValueTask<Outcome<HttpResponseMessage>> first = StartAttempt(callback, context, state);
+        if (!first.IsCompletedSuccessfully)
+        {
+            return RetryAsync(callback, context, state, started, first, verdict: null);
+        }
+
+        Outcome<HttpResponseMessage> outcome = first.Result;
+        ValueTask<bool> verdict = _retry.ShouldHandle(new RetryPredicateArguments<HttpResponseMessage>(context, outcome, 0));
+        if (!verdict.IsCompletedSuccessfully)
+        {
+            return RetryAsync(callback, context, state, started, new ValueTask<Outcome<HttpResponseMessage>>(outcome), verdict);
+        }
+
+        if (verdict.Result)
+        {
+            return RetryAsync(callback, context, state, started, new ValueTask<Outcome<HttpResponseMessage>>(outcome), new ValueTask<bool>(true));
+        }
+
+#pragma warning restore CA2012
+        ReportExecutionAttempt(context, outcome, 0, _time.GetElapsedTime(started), handled: false);
+        return new ValueTask<Outcome<HttpResponseMessage>>(outcome);
+    }
+
+    /// <summary>
+    /// The loop of Polly 8's <c>RetryResilienceStrategy</c>, step for step, from the first attempt's outcome (and its
+    /// verdict, when it was already asked for).
+    /// </summary>
+    private async ValueTask<Outcome<HttpResponseMessage>> RetryAsync<TState>(
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
+        ResilienceContext context,
+        TState state,
+        long started,
+        ValueTask<Outcome<HttpResponseMessage>> first,
+        ValueTask<bool>? verdict)
+    {
+        RetryStrategyOptions<HttpResponseMessage> retry = _retry!;
+        int attempt = 0;
+        while (true)
+        {
+            Outcome<HttpResponseMessage> outcome;
+            try
+            {
+                outcome = attempt == 0
+                    ? await first.ConfigureAwait(context.ContinueOnCapturedContext)
+                    : await StartAttempt(callback, context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+            }
+#pragma warning disable CA1031 // As Polly's retry: whatever the attempt threw is its outcome.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                outcome = Outcome.FromException<HttpResponseMessage>(e);
+            }
+
+            bool handle = attempt == 0 && verdict is { } known
+                ? await known.ConfigureAwait(context.ContinueOnCapturedContext)
+                : await retry.ShouldHandle(new RetryPredicateArguments<HttpResponseMessage>(context, outcome, attempt)).ConfigureAwait(context.ContinueOnCapturedContext);
+            TimeSpan executionTime = _time.GetElapsedTime(started);
+
+            // MaxRetryAttempts is int.MaxValue: no attempt is the last one by count (each reason has its own budget).
+            ReportExecutionAttempt(context, outcome, attempt, executionTime, handle);
+            if (!handle)
+            {
+                return outcome;
+            }
+
+            TimeSpan delay = TimeSpan.Zero;
+            if (retry.DelayGenerator is not null
+                && await retry.DelayGenerator(new RetryDelayGeneratorArguments<HttpResponseMessage>(context, outcome, attempt)).ConfigureAwait(false) is { } generated
+                && generated >= TimeSpan.Zero)
+            {
+                delay = generated;
+            }
+
+            var onRetry = new OnRetryArguments<HttpResponseMessage>(context, outcome, attempt, delay, executionTime);
+            _telemetry!.Report(new ResilienceEvent(ResilienceEventSeverity.Warning, OnRetryEvent), context, outcome, onRetry);
+            if (retry.OnRetry is not null)
+            {
+                await retry.OnRetry(onRetry).ConfigureAwait(context.ContinueOnCapturedContext);
+            }
+
+            if (outcome.Exception is null)
+            {
+                await DisposeSafeAsync(outcome.Result, IsSynchronous(context)).ConfigureAwait(context.ContinueOnCapturedContext);
+            }
+
+            try
+            {
+                context.CancellationToken.ThrowIfCancellationRequested();
+                if (delay > TimeSpan.Zero)
+                {
+                    await DelayAsync(delay, context).ConfigureAwait(context.ContinueOnCapturedContext);
+                }
+            }
+            catch (OperationCanceledException e)
+            {
+                return Outcome.FromException<HttpResponseMessage>(e);
+            }
+
+            if (attempt != int.MaxValue)
+            {
+                attempt++;
+            }
+
+            started = _time.GetTimestamp();
+        }
+    }
+
+    /// <summary>
+    /// One attempt, after the check Polly made between the retry and the key acquisition when they were two
+    /// strategies: a cancelled token ends the attempt before it takes a key.
+    /// </summary>
+    private ValueTask<Outcome<HttpResponseMessage>> StartAttempt<TState>(
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
+        ResilienceContext context,
+        TState state)
+    {
+        try
+        {
+            if (context.CancellationToken.IsCancellationRequested)
+            {
+                var canceled = new OperationCanceledException(context.CancellationToken);
+                ExceptionDispatchInfo.SetCurrentStackTrace(canceled);
+                return new ValueTask<Outcome<HttpResponseMessage>>(Outcome.FromException<HttpResponseMessage>(canceled));
+            }
+
+            return Attempt(callback, context, state);
+        }
+#pragma warning disable CA1031 // As Polly's retry: whatever the attempt threw is its outcome.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return new ValueTask<Outcome<HttpResponseMessage>>(Outcome.FromException<HttpResponseMessage>(e));
+        }
+    }
+
+    /// <summary>Polly's <c>ExecutionAttempt</c> event: Warning when the attempt is retried, else Information.</summary>
+    private void ReportExecutionAttempt(ResilienceContext context, Outcome<HttpResponseMessage> outcome, int attempt, TimeSpan executionTime, bool handled)
+        => _telemetry!.Report(
+            new ResilienceEvent(handled ? ResilienceEventSeverity.Warning : ResilienceEventSeverity.Information, ExecutionAttemptEvent),
+            context,
+            outcome,
+            new ExecutionAttemptArguments(attempt, executionTime, handled));
+
+    /// <summary>
+    /// Whether Polly runs this execution synchronously (<c>ResiliencePipeline.Execute</c>, as the resilience handler does
+    /// for <see cref="HttpClient.Send(HttpRequestMessage)"/>): then Polly's retry waits by blocking, and so does this one.
+    /// <c>ResilienceContext.IsSynchronous</c> is internal to Polly; should a later Polly rename it, the wait is asynchronous.
+    /// </summary>
+    private static bool IsSynchronous(ResilienceContext context)
+    {
+        try
+        {
+            return GetIsSynchronous(context);
+        }
+        catch (MissingMemberException)
+        {
+            return false;
+        }
+    }
+
+    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "get_IsSynchronous")]
+    private static extern bool GetIsSynchronous(ResilienceContext context);
+
+    /// <summary>As Polly disposes a retried result: the synchronous way first for a synchronous execution; never throws.</summary>
+    private static async ValueTask DisposeSafeAsync(HttpResponseMessage? value, bool isSynchronous)
+    {
+        try
+        {
+            if (isSynchronous)
+            {
+                if (value is IDisposable disposable)
+                {
+                    disposable.Dispose();
+                }
+                else if (value is IAsyncDisposable asyncDisposable)
+                {
+                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+            else if (value is IAsyncDisposable asyncDisposable)
+            {
+                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+            }
+            else if (value is IDisposable disposable)
+            {
+                disposable.Dispose();
+            }
+        }
+#pragma warning disable CA1031 // As Polly: a failed dispose does not stop the retry.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    /// <summary>As Polly waits before a retry: blocking for a synchronous execution, on the pipeline's clock either way.</summary>
+    private Task DelayAsync(TimeSpan delay, ResilienceContext context)
+    {
+        context.CancellationToken.ThrowIfCancellationRequested();
+        if (delay == TimeSpan.MaxValue)
+        {
+            delay = Timeout.InfiniteTimeSpan;
+        }
+
+        if (IsSynchronous(context))
+        {
+#pragma warning disable CA1849 // A synchronous execution waits synchronously, as Polly's does.
+            Task.Delay(delay, _time, context.CancellationToken).GetAwaiter().GetResult();
+#pragma warning restore CA1849
+            return Task.CompletedTask;
+        }
+
+        return Task.Delay(delay, _time, context.CancellationToken);
+    }
+
+    /// <summary>One attempt: acquire a key, send, classify.</summary>
+    private ValueTask<Outcome<HttpResponseMessage>> Attempt<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
         ResilienceContext context,
         TState state)
