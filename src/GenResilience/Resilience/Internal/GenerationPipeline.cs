@@ -8,21 +8,22 @@ using Polly.Timeout;
 namespace GenResilience.Resilience.Internal;
 
 /// <summary>
-/// Builds the GenResilience pipeline from Polly's own strategies plus two small ones of ours:
+/// Builds the GenResilience pipeline from Polly's timeouts plus two strategies of ours:
 /// <code>
 /// Request scope      opens the request's state; Polly timeouts become GenerationException(Timeout)
-///   Total timeout    options.TotalTimeout or the request's own (none by default)
-///   Retry            one Polly retry for every reason, each with its own budget (see <see cref="Decide"/>):
+///   Total timeout    options.TotalTimeout or the request's own (15 min by default)
+///   Retry            each attempt: takes a usable key (or waits out the shared cooldown), sends, classifies the
+///                    outcome; then one retry decision for every reason, each with its own budget (see <see cref="Decide"/>):
 ///                      server error: 5xx/522/523, network errors, attempt timeouts, after RetryDelays (5 s, 15 s, 30 s)
 ///                      rate limit:   429, up to MaxRateLimitRetries; the wait itself happens in key acquisition
 ///                      key rotation: rejected key, at once, with the next key
-///   Key acquisition  takes a usable key (or waits out the shared cooldown), classifies the outcome
 ///   Attempt timeout  options.AttemptTimeout or the request's own (60 s)
 /// </code>
-/// The three retries were three nested Polly retry strategies (server errors outermost, key rotation innermost); one
-/// strategy that decides as they did costs a third of the time per request. <see cref="Decide"/> keeps their budgets and
-/// their order: a rate-limit or server-error retry starts the key rotation's budget afresh, as it started a new run of
-/// the inner strategy.
+/// The retry was three nested Polly retry strategies (server errors outermost, key rotation innermost) around a key
+/// acquisition strategy. Each Polly strategy costs every request a layer of Polly's pipeline, so the retry is one
+/// <see cref="KeyAcquisitionStrategy"/> that runs Polly's retry loop with the options built here. <see cref="Decide"/>
+/// keeps the three retries' budgets and their order: a rate-limit or server-error retry starts the key rotation's
+/// budget afresh, as it started a new run of the inner strategy.
 /// </summary>
 internal static class GenerationPipeline
 {

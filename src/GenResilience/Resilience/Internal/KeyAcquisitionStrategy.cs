@@ -412,7 +412,12 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
             HttpRequestMessage? message = request.Message;
             if (message is not null)
             {
-                message.Options.Set(ApiKeyHandler.LeaseKey, lease);
+                // The ApiKeyHandler stamps nothing for a client without keys; on a first attempt no earlier lease is there to replace.
+                if (lease.Key.Value is not null || request.Attempts > 0)
+                {
+                    message.Options.Set(ApiKeyHandler.LeaseKey, lease);
+                }
+
                 if (request.Attempts > 0 && GenerationRequestSettings.Of(message)?.ContentFactory is { } factory)
                 {
                     HttpContent? previous = message.Content;
