@@ -12,11 +12,23 @@ using GenResilience.Benchmarks.RevokedKey;
 using GenResilience.Benchmarks.Server;
 
 // dotnet run -c Release --project tests/GenResilience.Benchmarks -- <all | overhead | rate-limit | revoked-key> [--quick]
+//                                                                  interleaved [rounds requests-per-round]
 //                                                                  profile <client> [seconds]
 string[] commands = ["all", "overhead", "rate-limit", "revoked-key"];
 if (args.Length is 2 or 3 && args[0] == "profile")
 {
     return await ProfileLoop.RunAsync(args[1], args.Length == 3 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 15);
+}
+
+if (args.Length is 1 or 3 && args[0] == "interleaved")
+{
+    int rounds = args.Length == 3 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 25;
+    int perRound = args.Length == 3 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
+    string interleaved = Machine(quick: false) + Environment.NewLine + "## Overhead, interleaved" + Environment.NewLine + Environment.NewLine + await InterleavedComparison.RunAsync(rounds, perRound);
+    Directory.CreateDirectory(Path.Combine("BenchmarkDotNet.Artifacts", "results"));
+    await File.WriteAllTextAsync(Path.Combine("BenchmarkDotNet.Artifacts", "results", "genresilience-interleaved.md"), interleaved);
+    Console.WriteLine(interleaved);
+    return 0;
 }
 
 bool quick = args.Contains("--quick");
@@ -28,6 +40,8 @@ if (rest.Length != 1 || !commands.Contains(rest[0]))
     Console.Error.WriteLine("  rate-limit   600 requests, 64 callers, a loopback provider admitting 100 requests/s per key");
     Console.Error.WriteLine("  revoked-key  1,000 requests with keys [A, B], A revoked, 1 and 32 callers");
     Console.Error.WriteLine("  --quick      fewer iterations and requests, for a quick look (figures not for publishing)");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/GenResilience.Benchmarks -- interleaved [rounds requests-per-round]");
+    Console.Error.WriteLine("  interleaved  the overhead clients in one process, round after round, by thread CPU time: steadier on a shared machine");
     Console.Error.WriteLine("usage: dotnet run -c Release --project tests/GenResilience.Benchmarks -- profile <client> [seconds]");
     Console.Error.WriteLine($"  profile      sends requests through one overhead client for a while, to run under a profiler; clients: {string.Join(", ", Enum.GetNames<GenResilience.Benchmarks.Overhead.OverheadClient>())}");
     return 2;
