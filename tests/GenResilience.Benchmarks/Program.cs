@@ -13,7 +13,25 @@ using GenResilience.Benchmarks.ScaleOut;
 using GenResilience.Benchmarks.Server;
 
 // dotnet run -c Release --project tests/GenResilience.Benchmarks -- <all | overhead | rate-limit | revoked-key | scale-out> [--quick]
+//                                                                  interleaved [rounds requests-per-round]
+//                                                                  profile <client> [seconds]
 string[] commands = ["all", "overhead", "rate-limit", "revoked-key", "scale-out"];
+if (args.Length is 2 or 3 && args[0] == "profile")
+{
+    return await ProfileLoop.RunAsync(args[1], args.Length == 3 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 15);
+}
+
+if (args.Length is 1 or 3 && args[0] == "interleaved")
+{
+    int rounds = args.Length == 3 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 25;
+    int perRound = args.Length == 3 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
+    string interleaved = Machine(quick: false) + Environment.NewLine + "## Overhead, interleaved" + Environment.NewLine + Environment.NewLine + await InterleavedComparison.RunAsync(rounds, perRound);
+    Directory.CreateDirectory(Path.Combine("BenchmarkDotNet.Artifacts", "results"));
+    await File.WriteAllTextAsync(Path.Combine("BenchmarkDotNet.Artifacts", "results", "genresilience-interleaved.md"), interleaved);
+    Console.WriteLine(interleaved);
+    return 0;
+}
+
 bool quick = args.Contains("--quick");
 string[] rest = [.. args.Where(a => a != "--quick")];
 if (rest.Length != 1 || !commands.Contains(rest[0]))
@@ -25,6 +43,10 @@ if (rest.Length != 1 || !commands.Contains(rest[0]))
     Console.Error.WriteLine("  scale-out    four app instances, two keys at 100 requests/s each, key state in memory or in Redis");
     Console.Error.WriteLine("               (GENRESILIENCE_BENCH_REDIS=host:port, else a redis-server from PATH on a free port)");
     Console.Error.WriteLine("  --quick      fewer iterations and requests, for a quick look (figures not for publishing)");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/GenResilience.Benchmarks -- interleaved [rounds requests-per-round]");
+    Console.Error.WriteLine("  interleaved  the overhead clients in one process, round after round, by thread CPU time: steadier on a shared machine");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/GenResilience.Benchmarks -- profile <client> [seconds]");
+    Console.Error.WriteLine($"  profile      sends requests through one overhead client for a while, to run under a profiler; clients: {string.Join(", ", Enum.GetNames<GenResilience.Benchmarks.Overhead.OverheadClient>())}");
     return 2;
 }
 

@@ -1,20 +1,13 @@
+using GenResilience.Resilience.Internal;
+
 namespace GenResilience;
 
 /// <summary>
-/// Per-request settings of the GenResilience pipeline, carried in <see cref="HttpRequestMessage.Options"/>.
+/// Per-request settings of the GenResilience pipeline, carried in <see cref="HttpRequestMessage.Options"/>
+/// (all of them under one key, <c>GenResilience.Settings</c>).
 /// </summary>
 public static class GenerationHttpRequestMessageExtensions
 {
-    internal static readonly HttpRequestOptionsKey<string> OperationKey = new("GenResilience.Operation");
-    internal static readonly HttpRequestOptionsKey<TimeSpan> AttemptTimeoutKey = new("GenResilience.AttemptTimeout");
-    internal static readonly HttpRequestOptionsKey<TimeSpan> TotalTimeoutKey = new("GenResilience.TotalTimeout");
-    internal static readonly HttpRequestOptionsKey<Func<HttpContent>> ContentFactoryKey = new("GenResilience.ContentFactory");
-    internal static readonly HttpRequestOptionsKey<bool> RetryAfterAmbiguousFailureKey = new("GenResilience.RetryAfterAmbiguousFailure");
-    internal static readonly HttpRequestOptionsKey<bool> ProbeKey = new("GenResilience.Probe");
-    internal static readonly HttpRequestOptionsKey<Func<CancellationToken, Task<HttpResponseMessage?>>> AmbiguousRetryGuardKey = new("GenResilience.AmbiguousRetryGuard");
-    internal static readonly HttpRequestOptionsKey<string> ProbeApiKeyKey = new("GenResilience.ProbeApiKey");
-    internal static readonly HttpRequestOptionsKey<string> ModelKey = new("GenResilience.Model");
-
     /// <summary>
     /// Names the operation (<c>image</c>, <c>video</c>, ...) for log lines (<c>Bytez image: server error 522, ...</c>)
     /// and for <see cref="GenerationException.Operation"/>.
@@ -25,7 +18,7 @@ public static class GenerationHttpRequestMessageExtensions
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrWhiteSpace(operation);
-        request.Options.Set(OperationKey, operation);
+        Update(request, Settings(request) with { Operation = operation });
     }
 
     /// <summary>
@@ -38,7 +31,7 @@ public static class GenerationHttpRequestMessageExtensions
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
-        request.Options.Set(AttemptTimeoutKey, timeout);
+        Update(request, Settings(request) with { AttemptTimeout = timeout });
     }
 
     /// <summary>
@@ -50,7 +43,7 @@ public static class GenerationHttpRequestMessageExtensions
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
-        request.Options.Set(TotalTimeoutKey, timeout);
+        Update(request, Settings(request) with { TotalTimeout = timeout });
     }
 
     /// <summary>
@@ -64,7 +57,7 @@ public static class GenerationHttpRequestMessageExtensions
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(contentFactory);
-        request.Options.Set(ContentFactoryKey, contentFactory);
+        Update(request, Settings(request) with { ContentFactory = contentFactory });
         request.Content = contentFactory();
     }
 
@@ -81,7 +74,7 @@ public static class GenerationHttpRequestMessageExtensions
     public static void SetRetryAfterAmbiguousFailure(this HttpRequestMessage request, bool retry)
     {
         ArgumentNullException.ThrowIfNull(request);
-        request.Options.Set(RetryAfterAmbiguousFailureKey, retry);
+        Update(request, Settings(request) with { RetryAfterAmbiguousFailure = retry });
     }
 
     /// <summary>
@@ -90,11 +83,8 @@ public static class GenerationHttpRequestMessageExtensions
     /// </summary>
     internal static void SetProbe(this HttpRequestMessage request, string? apiKey = null)
     {
-        request.Options.Set(ProbeKey, true);
-        if (apiKey is not null)
-        {
-            request.Options.Set(ProbeApiKeyKey, apiKey);
-        }
+        GenerationRequestSettings settings = Settings(request) with { Probe = true };
+        Update(request, apiKey is null ? settings : settings with { ProbeApiKey = apiKey });
     }
 
     /// <summary>
@@ -103,17 +93,23 @@ public static class GenerationHttpRequestMessageExtensions
     /// request's answer and nothing is sent again. One job, one charge, even through an outage.
     /// </summary>
     internal static void SetAmbiguousRetryGuard(this HttpRequestMessage request, Func<CancellationToken, Task<HttpResponseMessage?>> guard)
-        => request.Options.Set(AmbiguousRetryGuardKey, guard);
+        => Update(request, Settings(request) with { AmbiguousRetryGuard = guard });
 
     /// <summary>
     /// Names the model the request runs, for the request's activity (<c>genresilience.model</c>). Only while someone
-    /// traces: otherwise the name would cost a slot in the request's options for nothing.
+    /// traces: otherwise the name would cost the request's settings a copy for nothing.
     /// </summary>
     internal static void SetModelForTracing(this HttpRequestMessage request, string? model)
     {
         if (model is not null && Diagnostics.Internal.GenerationActivities.Source.HasListeners())
         {
-            request.Options.Set(ModelKey, model);
+            Update(request, Settings(request) with { Model = model });
         }
     }
+
+    private static GenerationRequestSettings Settings(HttpRequestMessage request)
+        => GenerationRequestSettings.Of(request) ?? GenerationRequestSettings.Empty;
+
+    private static void Update(HttpRequestMessage request, GenerationRequestSettings settings)
+        => GenerationRequestSettings.Set(request, settings);
 }

@@ -32,12 +32,99 @@ public class PipelineCompositionTests
         ResiliencePipelineDescriptor descriptor = builder.Build().GetPipelineDescriptor();
 
         Assert.Equal(
-            ["GenResilience.Request", "GenResilience.TotalTimeout", "GenResilience.ServerErrorRetry", "GenResilience.RateLimitRetry", "GenResilience.KeyRotation", "GenResilience.KeyAcquisition", "GenResilience.AttemptTimeout"],
+            ["GenResilience.Request", "GenResilience.TotalTimeout", "GenResilience.Retry", "GenResilience.AttemptTimeout"],
             descriptor.Strategies.Select(s => s.Options?.Name));
         Assert.IsType<TimeoutStrategyOptions>(descriptor.Strategies[1].Options);
-        RetryStrategyOptions<HttpResponseMessage> serverRetry = Assert.IsType<RetryStrategyOptions<HttpResponseMessage>>(descriptor.Strategies[2].Options);
-        Assert.Equal(3, serverRetry.MaxRetryAttempts);
-        Assert.IsType<TimeoutStrategyOptions>(descriptor.Strategies[6].Options);
+
+        // One retry for every reason, which is also the key acquisition: each reason's budget is checked by the
+        // strategy itself, never by Polly's count.
+        RetryStrategyOptions<HttpResponseMessage> retry = Assert.IsType<RetryStrategyOptions<HttpResponseMessage>>(descriptor.Strategies[2].Options);
+        Assert.Equal(int.MaxValue, retry.MaxRetryAttempts);
+        Assert.Equal(TimeSpan.Zero, retry.Delay);
+        Assert.IsType<TimeoutStrategyOptions>(descriptor.Strategies[3].Options);
+    }
+
+    [Fact]
+    public void Configure_NoRetryOfAnyKind_KeyAcquisitionAlone()
+    {
+        var options = new GenerationResilienceOptions { RetryDelays = [], MaxRateLimitRetries = 0 };
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
+
+        GenerationPipeline.Configure(builder, Client(options), options);
+
+        Assert.Equal(
+            ["GenResilience.Request", "GenResilience.TotalTimeout", "GenResilience.KeyAcquisition", "GenResilience.AttemptTimeout"],
+            builder.Build().GetPipelineDescriptor().Strategies.Select(s => s.Options?.Name));
+    }
+
+    [Theory]
+    [InlineData(new[] { 503, 502, 200 })]
+    [InlineData(new[] { 503, 404 })]
+    [InlineData(new[] { 200 })]
+    [InlineData(new[] { 500, 500, 500, 500 })]
+    public async Task Retry_ReportsWhatPollysRetryStrategyReports(int[] statuses)
+    {
+        // The retry runs inside the key acquisition; Polly's own retry strategy around a key acquisition is the reference.
+        var options = new GenerationResilienceOptions { RetryDelays = [TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(1)] };
+        GenerationClientContext client = Client(options);
+        var ours = new RecordingListener();
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { Name = "p", TelemetryListener = ours };
+        GenerationPipeline.Configure(builder, client, options);
+        ResiliencePipeline<HttpResponseMessage> pipeline = builder.Build();
+        var retry = (RetryStrategyOptions<HttpResponseMessage>)pipeline.GetPipelineDescriptor().Strategies[2].Options!;
+        var theirs = new RecordingListener();
+        ResiliencePipeline<HttpResponseMessage> reference = new ResiliencePipelineBuilder<HttpResponseMessage> { Name = "p", TelemetryListener = theirs }
+            .AddStrategy(_ => new RequestScopeStrategy(client, options), new GenerationStrategyOptions(GenerationPipelineKeys.RequestScope))
+            .AddRetry(retry)
+            .AddStrategy(_ => new KeyAcquisitionStrategy(client), new GenerationStrategyOptions(GenerationPipelineKeys.KeyAcquisition))
+            .Build();
+
+        HttpStatusCode oursStatus = await RunAsync(pipeline, statuses);
+        HttpStatusCode theirsStatus = await RunAsync(reference, statuses);
+
+        Assert.Equal(theirsStatus, oursStatus);
+        Assert.NotEmpty(theirs.Events);
+        Assert.Equal(theirs.Events, ours.Events);
+    }
+
+    private static async Task<HttpStatusCode> RunAsync(ResiliencePipeline<HttpResponseMessage> pipeline, int[] statuses)
+    {
+        int sent = 0;
+        Outcome<HttpResponseMessage> outcome = await pipeline.ExecuteOutcomeAsync(
+            (_, _) => new ValueTask<Outcome<HttpResponseMessage>>(Outcome.FromResult(new HttpResponseMessage((HttpStatusCode)statuses[Math.Min(sent++, statuses.Length - 1)]))),
+            ResilienceContextPool.Shared.Get(),
+            0);
+        return outcome.Result!.StatusCode;
+    }
+
+    private static GenerationClientContext Client(GenerationResilienceOptions options)
+        => new(
+            new GenerationClientDefinition("c", "c", _ => () => options, _ => [], "GenerationResilienceOptions.{0}", "keys", _ => { }),
+            new ServiceCollection().BuildServiceProvider(),
+            TimeProvider.System,
+            NullLogger.Instance,
+            new GenResilience.Diagnostics.Internal.GenerationMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+
+    /// <summary>The retry strategy's events: what, how severe, from which strategy, for which attempt.</summary>
+    private sealed class RecordingListener : Polly.Telemetry.TelemetryListener
+    {
+        public List<string> Events { get; } = [];
+
+        public override void Write<TResult, TArgs>(in Polly.Telemetry.TelemetryEventArguments<TResult, TArgs> args)
+        {
+            if (args.Source.StrategyName != GenerationPipelineKeys.Retry)
+            {
+                return;
+            }
+
+            string detail = args.Arguments switch
+            {
+                Polly.Telemetry.ExecutionAttemptArguments a => $"attempt {a.AttemptNumber} handled {a.Handled}",
+                OnRetryArguments<HttpResponseMessage> r => $"attempt {r.AttemptNumber} delay {r.RetryDelay}",
+                _ => args.Arguments?.GetType().Name ?? "",
+            };
+            Events.Add($"{args.Source.PipelineName} {args.Event.EventName} {args.Event.Severity} {detail} {(args.Outcome is { } o ? (o.Result as HttpResponseMessage)?.StatusCode : null)}");
+        }
     }
 
     [Fact]

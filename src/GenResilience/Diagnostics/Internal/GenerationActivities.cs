@@ -66,7 +66,7 @@ internal static class GenerationActivities
             if (request is not null)
             {
                 activity.SetTag(MethodTag, request.Method.Method);
-                if (request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.ModelKey, out string? model))
+                if (GenerationRequestSettings.Of(request)?.Model is { } model)
                 {
                     activity.SetTag(ModelTag, model);
                 }

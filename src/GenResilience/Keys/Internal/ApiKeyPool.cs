@@ -32,86 +32,117 @@ internal sealed partial class ApiKeyPool
     /// With a key check, a key's first use waits for one shared check of that key.
     /// Throws <see cref="GenerationException"/> when every key is quarantined or the wait is too long.
     /// </summary>
-    public async ValueTask<ApiKeyLease> AcquireAsync(RequestState request, IKeyCheckSender? checker, CancellationToken cancellationToken)
+    /// <remarks>Completes without an async state machine when a key can send at once, as it can on the common path.</remarks>
+    public ValueTask<ApiKeyLease> AcquireAsync(RequestState request, IKeyCheckSender? checker, CancellationToken cancellationToken)
     {
-        if (request.ProbeApiKey is { } probeKey)
+        try
         {
-            return ProbeLease(probeKey, request);
-        }
+            if (request.ProbeApiKey is { } probeKey)
+            {
+                return new ValueTask<ApiKeyLease>(ProbeLease(probeKey, request));
+            }
 
+            Choice choice = Choose(request, checker, cancellationToken);
+            return choice.Lease is { } lease
+                ? new ValueTask<ApiKeyLease>(lease)
+                : WaitOrCheckAsync(choice, request, checker, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            return ValueTask.FromException<ApiKeyLease>(e);
+        }
+    }
+
+    /// <summary>The rest of <see cref="AcquireAsync"/> when no key could send at once: check a key or wait, then choose again.</summary>
+    private async ValueTask<ApiKeyLease> WaitOrCheckAsync(Choice choice, RequestState request, IKeyCheckSender? checker, CancellationToken cancellationToken)
+    {
         while (true)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            KeySet set = CurrentKeys(_client.Options);
-            KeySlot[] slots = set.Slots;
-            DateTimeOffset now = _client.TimeProvider.GetUtcNow();
-
-            int usable = 0;
-            foreach (KeySlot slot in slots)
+            if (choice.ToCheck is { } toCheck)
             {
-                usable += IsUsable(slot, now) ? 1 : 0;
+                await VerifyAsync(toCheck, choice.Set, request, checker!, cancellationToken).ConfigureAwait(false);
             }
-
-            if (usable == 0)
+            else
             {
-                // Every key set aside for its spent credits (by this request, an earlier one or a key check): that is
-                // what the caller must hear, not that the keys are wrong.
-                if (request.LastStatusCode != 402 && slots.All(s => s.RejectedWith == 402))
+                // Every usable key is cooling down or pacing: wait in line at the one that admits soonest.
+                ApiKeyLease? lease = await WaitAsync(choice.Best!, choice.BestAt, choice.Set, request, choice.Now, cancellationToken).ConfigureAwait(false);
+                if (lease is not null)
                 {
-                    request.LastStatusCode = 402;
-                }
-
-                Log.AllKeysRejected(_client.Logger, request.Target, slots.Length, _client.KeysSetting);
-                throw GenerationErrors.AllKeysRejected(request, slots.Length, _client.KeysSetting);
-            }
-
-            // Round-robin over the usable keys only: the key after the last one handed out that is not quarantined,
-            // so with A, B, C and B out, A and C take turns.
-            int first = NextUsable(slots, now);
-
-            KeySlot? best = null;
-            DateTimeOffset bestAt = DateTimeOffset.MaxValue;
-            KeySlot? toCheck = null;
-            for (int n = 0; n < slots.Length; n++)
-            {
-                KeySlot slot = slots[(first + n) % slots.Length];
-                if (!IsUsable(slot, now))
-                {
-                    continue;
-                }
-
-                if (checker is not null && !slot.Verified && slot.Key.Value is not null)
-                {
-                    toCheck = slot;
-                    break;
-                }
-
-                if (slot.Admission.TryAdmit(now, out AdmissionTicket ticket))
-                {
-                    return Lease(slot, set, ticket, now);
-                }
-
-                DateTimeOffset at = slot.Admission.EstimateAdmission(now);
-                if (at < bestAt)
-                {
-                    best = slot;
-                    bestAt = at;
+                    return lease;
                 }
             }
 
-            if (toCheck is not null)
+            choice = Choose(request, checker, cancellationToken);
+            if (choice.Lease is { } leased)
             {
-                await VerifyAsync(toCheck, set, request, checker!, cancellationToken).ConfigureAwait(false);
+                return leased;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One pass over the keys: a lease on the first usable key in round-robin order that can send now, else the key to
+    /// check first or the key to wait for. Throws when every key is quarantined.
+    /// </summary>
+    private Choice Choose(RequestState request, IKeyCheckSender? checker, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        KeySet set = CurrentKeys(_client.Options);
+        KeySlot[] slots = set.Slots;
+        DateTimeOffset now = _client.TimeProvider.GetUtcNow();
+
+        int usable = 0;
+        foreach (KeySlot slot in slots)
+        {
+            usable += IsUsable(slot, now) ? 1 : 0;
+        }
+
+        if (usable == 0)
+        {
+            // Every key set aside for its spent credits (by this request, an earlier one or a key check): that is
+            // what the caller must hear, not that the keys are wrong.
+            if (request.LastStatusCode != 402 && slots.All(s => s.RejectedWith == 402))
+            {
+                request.LastStatusCode = 402;
+            }
+
+            Log.AllKeysRejected(_client.Logger, request.Target, slots.Length, _client.KeysSetting);
+            throw GenerationErrors.AllKeysRejected(request, slots.Length, _client.KeysSetting);
+        }
+
+        // Round-robin over the usable keys only: the key after the last one handed out that is not quarantined,
+        // so with A, B, C and B out, A and C take turns.
+        int first = NextUsable(slots, now);
+
+        KeySlot? best = null;
+        DateTimeOffset bestAt = DateTimeOffset.MaxValue;
+        for (int n = 0; n < slots.Length; n++)
+        {
+            KeySlot slot = slots[(first + n) % slots.Length];
+            if (!IsUsable(slot, now))
+            {
                 continue;
             }
 
-            // Every usable key is cooling down or pacing: wait in line at the one that admits soonest.
-            ApiKeyLease? lease = await WaitAsync(best!, bestAt, set, request, now, cancellationToken).ConfigureAwait(false);
-            if (lease is not null)
+            if (checker is not null && !slot.Verified && slot.Key.Value is not null)
             {
-                return lease;
+                return new Choice(null, slot, null, default, set, now);
+            }
+
+            if (slot.Admission.TryAdmit(now, out AdmissionTicket ticket))
+            {
+                return new Choice(Lease(slot, set, ticket, now), null, null, default, set, now);
+            }
+
+            DateTimeOffset at = slot.Admission.EstimateAdmission(now);
+            if (at < bestAt)
+            {
+                best = slot;
+                bestAt = at;
             }
         }
+
+        return new Choice(null, null, best, bestAt, set, now);
     }
 
     /// <summary>Gets the admissions of the keys in force; for tests and diagnostics.</summary>
@@ -249,7 +280,7 @@ internal sealed partial class ApiKeyPool
         => new(slot, set.Version, ticket, now, set.Options.ApiKeyHeaderName, set.Options.EffectiveApiKeyScheme);
 
     private static bool IsUsable(KeySlot slot, DateTimeOffset now)
-        => slot.Key.Value is null || slot.QuarantinedUntil <= now;
+        => slot.Key.Value is null || !slot.IsQuarantinedAt(now);
 
     private async ValueTask<ApiKeyLease?> WaitAsync(
         KeySlot slot, DateTimeOffset expected, KeySet set, RequestState request, DateTimeOffset now, CancellationToken cancellationToken)
@@ -506,4 +537,7 @@ internal sealed partial class ApiKeyPool
 
     /// <summary>The keys of one version of the options.</summary>
     private sealed record KeySet(GenerationResilienceOptions Options, KeySlot[] Slots, int Version);
+
+    /// <summary>What one pass over the keys found: a lease, a key to check first, or the key that admits soonest.</summary>
+    private readonly record struct Choice(ApiKeyLease? Lease, KeySlot? ToCheck, KeySlot? Best, DateTimeOffset BestAt, KeySet Set, DateTimeOffset Now);
 }

@@ -39,6 +39,9 @@ internal sealed class KeySlot
         set => Interlocked.Exchange(ref _quarantinedUntilTicks, value.UtcTicks);
     }
 
+    /// <summary>Whether the key is quarantined at <paramref name="now"/>: the same as <c>now &lt; QuarantinedUntil</c>, compared in ticks.</summary>
+    public bool IsQuarantinedAt(DateTimeOffset now) => Interlocked.Read(ref _quarantinedUntilTicks) > now.UtcTicks;
+
     /// <summary>Gets or sets when a request with this key last succeeded.</summary>
     public DateTimeOffset? LastSuccessAt
     {

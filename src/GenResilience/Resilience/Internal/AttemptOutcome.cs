@@ -15,3 +15,12 @@ internal enum AttemptOutcome
     Failure,
     Canceled,
 }
+
+/// <summary>Why the retry strategy retries an attempt (<see cref="GenerationPipeline.Decide"/>).</summary>
+internal enum RetryReason
+{
+    None = 0,
+    ServerError,
+    RateLimited,
+    KeyRejected,
+}

@@ -10,9 +10,7 @@ internal static class GenerationPipelineKeys
     public const string HandlerName = "GenResilience";
     public const string RequestScope = "GenResilience.Request";
     public const string TotalTimeout = "GenResilience.TotalTimeout";
-    public const string ServerErrorRetry = "GenResilience.ServerErrorRetry";
-    public const string RateLimitRetry = "GenResilience.RateLimitRetry";
-    public const string KeyRotation = "GenResilience.KeyRotation";
+    public const string Retry = "GenResilience.Retry";
     public const string KeyAcquisition = "GenResilience.KeyAcquisition";
     public const string AttemptTimeout = "GenResilience.AttemptTimeout";
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using GenResilience.Diagnostics.Internal;
 using GenResilience.Errors.Internal;
 using Polly;
@@ -20,52 +21,86 @@ internal sealed class RequestScopeStrategy : ResilienceStrategy<HttpResponseMess
         _options = options;
     }
 
-    protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+    protected override ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
         ResilienceContext context,
         TState state)
     {
-        HttpRequestMessage? request = context.GetRequestMessage();
-        string? operation = null;
-        TimeSpan? total = _options.TotalTimeout;
+        RequestState requestState = Open(context);
 
-        // Most requests carry no per-request settings: then skip every lookup.
-        bool settings = request is not null && ((IDictionary<string, object?>)request.Options).Count > 0;
-        if (settings && request is not null)
+        // Traced and timed only when someone listens: a request nobody observes pays two checks.
+        long started = _client.Metrics.RequestDurationEnabled ? _client.TimeProvider.GetTimestamp() : 0;
+        if (GenerationActivities.Source.HasListeners())
         {
-            _ = request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.OperationKey, out operation);
-            if (request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.TotalTimeoutKey, out TimeSpan requested))
-            {
-                total = requested;
-            }
+            return TracedAsync(callback, context, state, requestState, started);
         }
 
+        // Without an async state machine when the pipeline below completes at once (an in-memory handler, a cached
+        // answer); the work after it is the same either way.
+        ValueTask<Outcome<HttpResponseMessage>> pending;
+        try
+        {
+            pending = callback(context, state);
+        }
+        catch (Exception e)
+        {
+            return ValueTask.FromException<Outcome<HttpResponseMessage>>(e);
+        }
+
+        return pending.IsCompletedSuccessfully
+            ? new ValueTask<Outcome<HttpResponseMessage>>(Close(pending.Result, context, requestState, started))
+            : CloseAsync(pending, context, requestState, started);
+    }
+
+    /// <summary>Creates the request's state and puts it in the context and on the request.</summary>
+    private RequestState Open(ResilienceContext context)
+    {
+        HttpRequestMessage? request = context.GetRequestMessage();
+
+        // Most requests carry no per-request settings: then one look-up finds none.
+        GenerationRequestSettings? settings = GenerationRequestSettings.Of(request);
+        string? operation = settings?.Operation;
+        TimeSpan? total = settings?.TotalTimeout is { } requested ? requested : _options.TotalTimeout;
+
         DateTimeOffset? deadline = total is { } t ? _client.TimeProvider.GetUtcNow() + t : null;
-        var requestState = new RequestState(_client, _options, operation, deadline, total);
+        var requestState = new RequestState(_client, _options, operation, deadline, total) { Message = request };
         if (request is not null)
         {
             requestState.Method = request.Method.Method;
-            bool retry = false;
-            if (settings)
+            if (settings is not null)
             {
-                requestState.IsProbe = request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.ProbeKey, out bool probe) && probe;
-                requestState.ProbeApiKey = request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.ProbeApiKeyKey, out string? probeKey) ? probeKey : null;
-                settings = request.Options.TryGetValue(GenerationHttpRequestMessageExtensions.RetryAfterAmbiguousFailureKey, out retry);
+                requestState.IsProbe = settings.Probe;
+                requestState.ProbeApiKey = settings.ProbeApiKey;
             }
 
-            requestState.RetryAmbiguous = settings ? retry : IsIdempotent(request.Method) || _options.RetryNonIdempotentAfterAmbiguousFailure;
+            bool? retry = settings?.RetryAfterAmbiguousFailure;
+            requestState.RetryAmbiguous = retry ?? (IsIdempotent(request.Method) || _options.RetryNonIdempotentAfterAmbiguousFailure);
 
             // A request marked safe to repeat (a poll, an upload, a create the provider de-duplicates) starts no second job.
-            requestState.StartsWork = !requestState.IsProbe && !IsIdempotent(request.Method) && !(settings && retry);
+            requestState.StartsWork = !requestState.IsProbe && !IsIdempotent(request.Method) && retry != true;
         }
 
         context.Properties.Set(GenerationPipelineKeys.State, requestState);
         request?.Options.Set(RequestState.Key, requestState);
+        return requestState;
+    }
 
-        // Traced and timed only when someone listens: a request nobody observes pays two checks, and the state
-        // machine (boxed when the request completes later) holds one long more.
-        requestState.Activity = GenerationActivities.Start(requestState, request);
-        long started = requestState.Activity is not null || _client.Metrics.RequestDurationEnabled ? _client.TimeProvider.GetTimestamp() : 0;
+    /// <summary>
+    /// The request while someone traces it: its activity is <see cref="Activity.Current"/> for everything below, and
+    /// only for that (an async method restores the caller's <see cref="Activity.Current"/> when it returns).
+    /// </summary>
+    private async ValueTask<Outcome<HttpResponseMessage>> TracedAsync<TState>(
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
+        ResilienceContext context,
+        TState state,
+        RequestState requestState,
+        long started)
+    {
+        requestState.Activity = GenerationActivities.Start(requestState, requestState.Message);
+        if (requestState.Activity is not null && started == 0)
+        {
+            started = _client.TimeProvider.GetTimestamp();
+        }
 
         Outcome<HttpResponseMessage> outcome;
         try
@@ -78,6 +113,17 @@ internal sealed class RequestScopeStrategy : ResilienceStrategy<HttpResponseMess
             throw;
         }
 
+        return Close(outcome, context, requestState, started);
+    }
+
+    private async ValueTask<Outcome<HttpResponseMessage>> CloseAsync(ValueTask<Outcome<HttpResponseMessage>> pending, ResilienceContext context, RequestState requestState, long started)
+    {
+        Outcome<HttpResponseMessage> outcome = await pending.ConfigureAwait(context.ContinueOnCapturedContext);
+        return Close(outcome, context, requestState, started);
+    }
+
+    private Outcome<HttpResponseMessage> Close(Outcome<HttpResponseMessage> outcome, ResilienceContext context, RequestState requestState, long started)
+    {
         if (outcome.Exception is TimeoutRejectedException timeout && !context.CancellationToken.IsCancellationRequested)
         {
             outcome = Outcome.FromException<HttpResponseMessage>(GenerationErrors.TimedOut(requestState, timeout));
@@ -91,7 +137,7 @@ internal sealed class RequestScopeStrategy : ResilienceStrategy<HttpResponseMess
         else
         {
             // The body is read after the pipeline returns: bound it by the same deadline. A body already in memory cannot stall.
-            if (outcome.Result is { Content: { } content } response && deadline is { } bound && content is not (ByteArrayContent or ReadOnlyMemoryContent))
+            if (outcome.Result is { Content: { } content } response && requestState.Deadline is { } bound && content is not (ByteArrayContent or ReadOnlyMemoryContent))
             {
                 response.Content = new DeadlineBoundContent(content, requestState, bound);
             }

@@ -21,6 +21,9 @@ internal sealed class RequestState
 
     public GenerationClientContext Client { get; }
 
+    /// <summary>Gets the request the pipeline runs for (a key check sends its own message through the pipeline's lower half).</summary>
+    public HttpRequestMessage? Message { get; init; }
+
     /// <summary>Gets or sets a value indicating whether a failure that may have reached the service may be retried (decided at the start).</summary>
     public bool RetryAmbiguous { get; set; } = true;
 
@@ -53,7 +56,17 @@ internal sealed class RequestState
 
     public AttemptOutcome LastOutcome { get; set; }
 
+    /// <summary>Gets or sets how many 429s this request retried; <see cref="GenerationResilienceOptions.MaxRateLimitRetries"/> bounds it.</summary>
     public int RateLimitRetries { get; set; }
+
+    /// <summary>Gets or sets how many server errors, network errors and attempt timeouts this request retried.</summary>
+    public int ServerErrorRetries { get; set; }
+
+    /// <summary>Gets or sets how many rejected keys were replaced since the request's last retry of another kind.</summary>
+    public int KeyRotations { get; set; }
+
+    /// <summary>Gets or sets why the retry strategy retries the last attempt, between its decision and the retry.</summary>
+    public RetryReason PendingRetry { get; set; }
 
     /// <summary>Gets or sets the last key rejection this request met, to tell a bad key from a refused request.</summary>
     public Keys.Internal.KeyRejection? LastKeyRejection { get; set; }
