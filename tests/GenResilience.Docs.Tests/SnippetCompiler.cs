@@ -77,6 +77,12 @@ internal static class SnippetCompiler
     /// </summary>
     private static readonly ImmutableArray<string> SuppressedAsTheDocsSay = ["MEAI001"];
 
+    /// <summary>
+    /// Off in every Microsoft.NET.Sdk project (its default NoWarn): a reference to 8.0 of an assembly unified with the
+    /// 10.0 that the app has (on net8.0, OpenTelemetry brings Microsoft.Extensions.*.Abstractions 10.0).
+    /// </summary>
+    private static readonly ImmutableArray<string> SuppressedByTheSdk = ["CS1701", "CS1702"];
+
     private static readonly CSharpParseOptions ParseOptions = new(
 #if NET10_0_OR_GREATER
         LanguageVersion.CSharp14 // the default of a net10.0 project
@@ -124,7 +130,7 @@ internal static class SnippetCompiler
             new CSharpCompilationOptions(
                 isProgram ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary,
                 nullableContextOptions: NullableContextOptions.Enable,
-                specificDiagnosticOptions: SuppressedAsTheDocsSay.Concat(IgnoredWarnings)
+                specificDiagnosticOptions: SuppressedAsTheDocsSay.Concat(SuppressedByTheSdk).Concat(IgnoredWarnings)
                     .Select(id => KeyValuePair.Create(id, ReportDiagnostic.Suppress))));
 
         Diagnostic[] problems = compilation.GetDiagnostics()
