@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime;
 using System.Runtime.InteropServices;
 using System.Text;
 using BenchmarkDotNet.Configs;
@@ -6,16 +8,19 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using GenResilience.Benchmarks;
+using GenResilience.Benchmarks.Outage;
 using GenResilience.Benchmarks.RateLimit;
 using GenResilience.Benchmarks.Reporting;
 using GenResilience.Benchmarks.RevokedKey;
 using GenResilience.Benchmarks.ScaleOut;
 using GenResilience.Benchmarks.Server;
+using GenResilience.Benchmarks.Throughput;
+using GenResilience.Benchmarks.Upload;
 
-// dotnet run -c Release --project tests/GenResilience.Benchmarks -- <all | overhead | rate-limit | revoked-key | scale-out> [--quick]
+// dotnet run -c Release --project tests/GenResilience.Benchmarks -- <all | overhead | rate-limit | revoked-key | scale-out | throughput | upload | outage> [--quick]
 //                                                                  interleaved [rounds requests-per-round]
 //                                                                  profile <client> [seconds]
-string[] commands = ["all", "overhead", "rate-limit", "revoked-key", "scale-out"];
+string[] commands = ["all", "overhead", "rate-limit", "revoked-key", "scale-out", "throughput", "upload", "outage"];
 if (args.Length is 2 or 3 && args[0] == "profile")
 {
     return await ProfileLoop.RunAsync(args[1], args.Length == 3 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 15);
@@ -36,12 +41,16 @@ bool quick = args.Contains("--quick");
 string[] rest = [.. args.Where(a => a != "--quick")];
 if (rest.Length != 1 || !commands.Contains(rest[0]))
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/GenResilience.Benchmarks -- <all | overhead | rate-limit | revoked-key | scale-out> [--quick]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/GenResilience.Benchmarks -- <all | overhead | rate-limit | revoked-key | scale-out | throughput | upload | outage> [--quick]");
     Console.Error.WriteLine("  overhead     BenchmarkDotNet: one in-memory request through a plain client, the standard handler and ours");
     Console.Error.WriteLine("  rate-limit   600 requests, 64 callers, a loopback provider admitting 100 requests/s per key");
     Console.Error.WriteLine("  revoked-key  1,000 requests with keys [A, B], A revoked, 1 and 32 callers");
     Console.Error.WriteLine("  scale-out    four app instances, two keys at 100 requests/s each, key state in memory or in Redis");
     Console.Error.WriteLine("               (GENRESILIENCE_BENCH_REDIS=host:port, else a redis-server from PATH on a free port)");
+    Console.Error.WriteLine("  throughput   requests/s at 32 and 128 in flight on loopback: plain, the standard handler and ours, in alternating rounds");
+    Console.Error.WriteLine("  upload       a 256 MB file uploaded through UseAPI's upload and a bare multipart client, two 503s first: peak memory");
+    Console.Error.WriteLine("               (with all, it runs in a process of its own)");
+    Console.Error.WriteLine("  outage       100 UseAPI creates during a 60 s 522 outage, in simulated time: requests sent, failures, recovery");
     Console.Error.WriteLine("  --quick      fewer iterations and requests, for a quick look (figures not for publishing)");
     Console.Error.WriteLine("usage: dotnet run -c Release --project tests/GenResilience.Benchmarks -- interleaved [rounds requests-per-round]");
     Console.Error.WriteLine("  interleaved  the overhead clients in one process, round after round, by thread CPU time: steadier on a shared machine");
@@ -101,12 +110,77 @@ if (all || command is "rate-limit" or "revoked-key" or "scale-out")
     }
 }
 
+if (all || command == "throughput")
+{
+    ThroughputSettings settings = quick ? ThroughputSettings.Quick : ThroughputSettings.Full;
+    await using MinimalEndpoint endpoint = await MinimalEndpoint.StartAsync(ThroughputClient.Keys);
+    double? loadBefore = LoadAverage.Read();
+    IReadOnlyList<ThroughputComparison> results = await ThroughputScenario.RunAsync(endpoint, settings, Console.Out);
+    double?[] loads = [loadBefore, .. results.SelectMany(c => c.Series).SelectMany(s => s.Rounds).Select(r => r.LoadAverage), LoadAverage.Read()];
+    report.AppendLine(System.Globalization.CultureInfo.InvariantCulture,
+        $"## Throughput ({string.Join(" and ", settings.Concurrencies)} in flight, {settings.Rounds} rounds of {settings.RoundDuration.TotalSeconds:0.#} s per client, load average {LoadAverage.Range(loads)}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC)");
+    report.AppendLine().AppendLine(ResultTables.Throughput(results)).AppendLine(ResultTables.ThroughputRounds(results));
+}
+
+if (all || command == "outage")
+{
+    OutageSettings settings = quick ? OutageSettings.Quick : OutageSettings.Full;
+    double? loadBefore = LoadAverage.Read();
+    IReadOnlyList<OutageResult> results = await OutageScenario.RunAsync(settings, Console.Out);
+    report.AppendLine(System.Globalization.CultureInfo.InvariantCulture,
+        $"## Outage recovery ({settings.Requests} UseAPI creates per run, a {settings.Outage.TotalSeconds:0} s {settings.StatusCode} outage, simulated time; load average {LoadAverage.Range([loadBefore, LoadAverage.Read()])})");
+    report.AppendLine().AppendLine(ResultTables.Outage(results));
+}
+
+if (command == "upload")
+{
+    UploadSettings settings = quick ? UploadSettings.Quick : UploadSettings.Full;
+    double? loadBefore = LoadAverage.Read();
+    IReadOnlyList<UploadResult> results = await UploadScenario.RunAsync(settings, Console.Out);
+    report.AppendLine(System.Globalization.CultureInfo.InvariantCulture,
+        $"## Upload memory ({settings.FileBytes / (1024 * 1024)} MB file, {settings.FailuresBeforeSuccess} × 503 then 200, retry delays {settings.RetryDelay.TotalMilliseconds:0} ms, a sample every {settings.SampleInterval.TotalMilliseconds:0} ms; load average {LoadAverage.Range([loadBefore, LoadAverage.Read()])}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC)");
+    report.AppendLine().AppendLine(ResultTables.Upload(results, settings));
+}
+else if (all)
+{
+    // In a process of its own: the other scenarios' heap and threads would be part of the working set measured.
+    report.AppendLine(await RunUploadInOwnProcessAsync(resultsFolder, quick));
+}
+
 string file = Path.Combine(resultsFolder, $"genresilience-{command}{(quick ? "-quick" : "")}.md");
 await File.WriteAllTextAsync(file, report.ToString());
 Console.WriteLine();
 Console.WriteLine(report);
 Console.WriteLine($"Written to {Path.GetFullPath(file)}");
 return 0;
+
+static async Task<string> RunUploadInOwnProcessAsync(string resultsFolder, bool quick)
+{
+    string self = Environment.ProcessPath ?? throw new InvalidOperationException("The benchmark cannot find its own executable.");
+    var start = new ProcessStartInfo(self) { UseShellExecute = false };
+    if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+    {
+        start.ArgumentList.Add(typeof(OverheadReport).Assembly.Location);
+    }
+
+    start.ArgumentList.Add("upload");
+    if (quick)
+    {
+        start.ArgumentList.Add("--quick");
+    }
+
+    using Process child = Process.Start(start) ?? throw new InvalidOperationException("The upload benchmark's process did not start.");
+    await child.WaitForExitAsync();
+    string written = Path.Combine(resultsFolder, $"genresilience-upload{(quick ? "-quick" : "")}.md");
+    if (child.ExitCode != 0 || !File.Exists(written))
+    {
+        return $"## Upload memory\n\nThe upload benchmark's process failed (exit code {child.ExitCode}).\n";
+    }
+
+    string text = await File.ReadAllTextAsync(written);
+    int section = text.IndexOf("## ", StringComparison.Ordinal);
+    return section < 0 ? text : text[section..];
+}
 
 static string Machine(bool quick)
     => $"""
@@ -115,5 +189,6 @@ static string Machine(bool quick)
         - date: {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC
         - machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription} {RuntimeInformation.OSArchitecture}
         - runtime: {RuntimeInformation.FrameworkDescription}
+        - load average (1 min) at the start: {LoadAverage.Read()?.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}
 
         """;

@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Text;
+using GenResilience.Benchmarks.Outage;
 using GenResilience.Benchmarks.RateLimit;
 using GenResilience.Benchmarks.RevokedKey;
 using GenResilience.Benchmarks.ScaleOut;
+using GenResilience.Benchmarks.Throughput;
+using GenResilience.Benchmarks.Upload;
 
 namespace GenResilience.Benchmarks.Reporting;
 
@@ -131,6 +134,111 @@ public static class ResultTables
 
         return table.ToString();
     }
+
+    /// <summary>The throughput table: per concurrency and client, the median requests per second and the ratios.</summary>
+    /// <param name="comparisons">One comparison per concurrency.</param>
+    /// <returns>The Markdown table.</returns>
+    public static string Throughput(IReadOnlyList<ThroughputComparison> comparisons)
+    {
+        ArgumentNullException.ThrowIfNull(comparisons);
+        var table = new StringBuilder();
+        table.AppendLine("| in flight | client | requests/s (median) | min-max | / plain (median of per-round ratios) | / plain (ratio of medians) | / standard (median of per-round ratios) | CPU per request (process) | allocated per request (process) | failed | target: ≥ 0.95 × plain |");
+        table.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (ThroughputComparison c in comparisons)
+        {
+            foreach (ThroughputSeries s in c.Series)
+            {
+                string target = s.Kind == ThroughputClientKind.GenResilience
+                    ? string.Create(Invariant, $"{(c.TargetMet ? "met" : "MISSED")} ({c.MedianPairedRatio(s.Kind, ThroughputClientKind.Plain):0.000})")
+                    : "—";
+                table.AppendLine(Invariant,
+                    $"| {c.Concurrency} | {s.Name} | {s.MedianRequestsPerSecond:N0} | {s.Rounds.Min(r => r.RequestsPerSecond):N0}-{s.Rounds.Max(r => r.RequestsPerSecond):N0} | {c.MedianPairedRatio(s.Kind, ThroughputClientKind.Plain):0.000} | {c.RatioOfMedians(s.Kind, ThroughputClientKind.Plain):0.000} | {c.MedianPairedRatio(s.Kind, ThroughputClientKind.Standard):0.000} | {s.MedianProcessorMicroseconds:0.0} µs | {s.MedianAllocatedPerRequest:N0} B | {s.Failed:N0} | {target} |");
+            }
+        }
+
+        return table.ToString();
+    }
+
+    /// <summary>Every round of the throughput scenario: the load average and each client's requests per second.</summary>
+    /// <param name="comparisons">One comparison per concurrency.</param>
+    /// <returns>The Markdown table.</returns>
+    public static string ThroughputRounds(IReadOnlyList<ThroughputComparison> comparisons)
+    {
+        ArgumentNullException.ThrowIfNull(comparisons);
+        var table = new StringBuilder();
+        table.AppendLine("| in flight | round | order | load average (1 min) | plain | standard | GenResilience | GenResilience / plain |");
+        table.AppendLine("|---:|---:|---|---:|---:|---:|---:|---:|");
+        foreach (ThroughputComparison c in comparisons)
+        {
+            ThroughputSeries plain = c.Of(ThroughputClientKind.Plain);
+            ThroughputSeries standard = c.Of(ThroughputClientKind.Standard);
+            ThroughputSeries ours = c.Of(ThroughputClientKind.GenResilience);
+            for (int i = 0; i < plain.Rounds.Count; i++)
+            {
+                string order = string.Join(", ", c.Series.OrderBy(s => s.Rounds[i].Position).Select(s => s.Kind switch
+                {
+                    ThroughputClientKind.Plain => "plain",
+                    ThroughputClientKind.Standard => "standard",
+                    _ => "ours",
+                }));
+                double? load = c.Series.Select(s => s.Rounds[i]).OrderBy(r => r.Position).First().LoadAverage;
+                table.AppendLine(Invariant,
+                    $"| {c.Concurrency} | {plain.Rounds[i].Round} | {order} | {(load is { } l ? l.ToString("0.00", Invariant) : "?")} | {plain.Rounds[i].RequestsPerSecond:N0} | {standard.Rounds[i].RequestsPerSecond:N0} | {ours.Rounds[i].RequestsPerSecond:N0} | {ours.Rounds[i].RequestsPerSecond / plain.Rounds[i].RequestsPerSecond:0.000} |");
+            }
+        }
+
+        return table.ToString();
+    }
+
+    /// <summary>The upload table: per client, the attempts, the bytes the server read in each, and the memory.</summary>
+    /// <param name="results">The results, in order.</param>
+    /// <param name="settings">The scenario.</param>
+    /// <returns>The Markdown table.</returns>
+    public static string Upload(IReadOnlyList<UploadResult> results, UploadSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        ArgumentNullException.ThrowIfNull(settings);
+        var table = new StringBuilder();
+        table.AppendLine("| client | file | attempts: statuses | file bytes the server read, per attempt | body bytes per attempt | outcome | time | working set at idle | peak working set above idle | managed heap: peak above idle | allocated during the upload | samples | target: < 64 MB above idle, the whole file in each attempt |");
+        table.AppendLine("|---|---:|---|---|---|---|---:|---:|---:|---:|---:|---:|---|");
+        foreach (UploadResult r in results)
+        {
+            string statuses = string.Join(", ", r.Served.Select(s => s.Status.ToString(Invariant)));
+            string files = string.Join(", ", r.Served.Select(s => s.FileBytes.ToString("N0", Invariant)));
+            string bodies = string.Join(", ", r.Served.Select(s => s.BodyBytes.ToString("N0", Invariant)));
+            bool met = r.TargetMet(settings.FailuresBeforeSuccess + 1);
+            table.AppendLine(Invariant,
+                $"| {r.Name} | {Megabytes(r.FileBytes)} | {r.Served.Count}: {statuses} | {files} | {bodies} | {(r.Succeeded ? "success" : "FAILED: " + r.Error)} | {Seconds(r.Elapsed)} | {Megabytes(r.Memory.IdleWorkingSet)} | {Megabytes(r.Memory.WorkingSetAboveIdle)} | {Megabytes(r.Memory.ManagedHeapAboveIdle)} | {Megabytes(r.Memory.AllocatedBytes)} | {r.Memory.Samples:N0} | {(met ? "met" : "MISSED")} |");
+        }
+
+        return table.ToString();
+    }
+
+    /// <summary>The outage table: per arrival pattern, the requests the failing server got, the failures and the recovery.</summary>
+    /// <param name="results">The results, in order.</param>
+    /// <returns>The Markdown table.</returns>
+    public static string Outage(IReadOnlyList<OutageResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var table = new StringBuilder();
+        table.AppendLine("| arrivals | requests to the failing server (of them key checks) | attempts per request during the outage: mean / max (schedule: at most) | requests after recovery | failed (the schedule implies) | recovery → last success (the schedule implies) | bound: longest delay | largest deviation from the schedule | forced clock moves | within the schedule's bounds |");
+        table.AppendLine("|---|---:|---|---:|---|---|---:|---:|---:|---|");
+        foreach (OutageResult r in results)
+        {
+            IReadOnlyList<int> perRequest = r.AttemptsDuringOutage;
+            string failures = r.Failed == 0
+                ? "0"
+                : string.Create(Invariant, $"{r.Failed} ({string.Join(", ", r.Requests.Where(q => q.FailedWith is not null).GroupBy(q => q.FailedWith).Select(g => $"{g.Count()} {g.Key}"))})");
+            table.AppendLine(Invariant,
+                $"| {r.Arrivals.Name} | {r.SentDuringOutage:N0} ({r.KeyChecksDuringOutage}) | {perRequest.Average():0.00} / {perRequest.Max()} ({r.MaxAttemptsPerRequest}) | {r.SentAfterRecovery:N0} | {failures} ({r.FailuresTheScheduleImplies}) | {OptionalSeconds(r.RecoveryToLastSuccess)} ({OptionalSeconds(r.RecoveryToLastSuccessTheScheduleImplies)}) | {Seconds(r.Bound)} | {r.LargestScheduleDeviation.TotalMilliseconds:0} ms | {r.ForcedAdvances} | {(r.TargetMet ? "yes" : "NO")} |");
+        }
+
+        return table.ToString();
+    }
+
+    private static string OptionalSeconds(TimeSpan? time) => time is { } t ? Seconds(t) : "none";
+
+    private static string Megabytes(long bytes) => string.Create(Invariant, $"{bytes / (1024.0 * 1024):0.0} MB");
 
     private static string Target(bool? met) => met switch
     {

@@ -1,10 +1,13 @@
 using System.Net;
+using GenResilience.Benchmarks.Outage;
 using GenResilience.Benchmarks.Overhead;
 using GenResilience.Benchmarks.RateLimit;
 using GenResilience.Benchmarks.Reporting;
 using GenResilience.Benchmarks.RevokedKey;
 using GenResilience.Benchmarks.ScaleOut;
 using GenResilience.Benchmarks.Server;
+using GenResilience.Benchmarks.Throughput;
+using GenResilience.Benchmarks.Upload;
 using GenResilience.Tests.Redis;
 
 namespace GenResilience.Tests.Benchmarks;
@@ -145,5 +148,107 @@ public sealed class BenchmarkScenarioSmokeTests : IAsyncLifetime
 
         Assert.Equal(rateLimit.Count + 2, ResultTables.ScaleOutRateLimit(rateLimit).TrimEnd().Split('\n').Length);
         Assert.Equal(revoked.Count + 2, ResultTables.ScaleOutRevokedKey(revoked).TrimEnd().Split('\n').Length);
+    }
+
+    [Fact]
+    public async Task Throughput_ShortRounds_EveryClientIsAnsweredAndOursSendsBothKeys()
+    {
+        var settings = new ThroughputSettings([4], Rounds: 2, RoundDuration: TimeSpan.FromMilliseconds(50), WarmUp: TimeSpan.FromMilliseconds(20));
+        await using MinimalEndpoint endpoint = await MinimalEndpoint.StartAsync(ThroughputClient.Keys);
+
+        IReadOnlyList<ThroughputComparison> results = await ThroughputScenario.RunAsync(endpoint, settings);
+
+        ThroughputComparison comparison = Assert.Single(results);
+        Assert.Equal(4, comparison.Concurrency);
+        Assert.Equal(ThroughputScenario.Clients, comparison.Series.Select(s => s.Kind));
+        Assert.All(comparison.Series, s =>
+        {
+            Assert.Equal([1, 2], s.Rounds.Select(r => r.Round));
+            Assert.All(s.Rounds, r => Assert.True(r.Completed > 0));
+            Assert.Equal(0, s.Failed);
+        });
+
+        // Each round runs every client once, in a rotated order.
+        Assert.Equal(["plain", "standard", "ours"], OrderOfRound(comparison, 0));
+        Assert.Equal(["standard", "ours", "plain"], OrderOfRound(comparison, 1));
+
+        // Every completed request reached the endpoint; only ours sends the second key.
+        long completed = comparison.Series.Sum(s => s.Rounds.Sum(r => r.Completed));
+        Assert.True(endpoint.Requests >= completed, $"{endpoint.Requests} requests served, {completed} completed");
+        long[] perKey = endpoint.RequestsPerKey();
+        Assert.True(perKey[1] > 0, "no request came with the second key");
+        Assert.Equal(endpoint.Requests, perKey.Sum());
+
+        Assert.Equal(3 + 2, ResultTables.Throughput(results).TrimEnd().Split('\n').Length);
+        Assert.Equal(2 + 2, ResultTables.ThroughputRounds(results).TrimEnd().Split('\n').Length);
+
+        static string[] OrderOfRound(ThroughputComparison c, int round)
+            => [.. c.Series.OrderBy(s => s.Rounds[round].Position).Select(s => s.Kind switch
+            {
+                ThroughputClientKind.Plain => "plain",
+                ThroughputClientKind.Standard => "standard",
+                _ => "ours",
+            })];
+    }
+
+    [Fact]
+    public async Task Upload_SmallFileWithTwo503s_EveryAttemptOfEachClientCarriesTheWholeFile()
+    {
+        const long FileBytes = 1024 * 1024;
+        var settings = new UploadSettings(FileBytes, FailuresBeforeSuccess: 2, RetryDelay: TimeSpan.Zero, SampleInterval: TimeSpan.FromMilliseconds(1));
+
+        IReadOnlyList<UploadResult> results = await UploadScenario.RunAsync(settings);
+
+        Assert.Equal(UploadScenario.Paths, results.Select(r => r.Path));
+        Assert.All(results, r =>
+        {
+            Assert.True(r.Succeeded, r.Error);
+            Assert.Equal([503, 503, 200], r.Served.Select(s => s.Status));
+            Assert.All(r.Served, s => Assert.Equal(FileBytes, s.FileBytes));
+            Assert.True(r.EveryAttemptWhole);
+            Assert.True(r.Memory.Samples > 0);
+        });
+
+        // UseAPI's upload is the raw file; the multipart body also carries the prompt field and the part headers.
+        Assert.All(results.Single(r => r.Path == UploadPath.UseApiUploadAsset).Served, s => Assert.Equal(FileBytes, s.BodyBytes));
+        Assert.All(results.Single(r => r.Path == UploadPath.BareMultipart).Served, s =>
+        {
+            Assert.True(s.BodyBytes > FileBytes);
+            Assert.Equal(s.ContentLength, s.BodyBytes);
+        });
+
+        Assert.Equal(results.Count + 2, ResultTables.Upload(results, settings).TrimEnd().Split('\n').Length);
+    }
+
+    [Fact]
+    public async Task Outage_TenRequestsPerPattern_EveryRequestEndsWithinTheScheduleInSimulatedTime()
+    {
+        var settings = new OutageSettings(10, TimeSpan.FromSeconds(60), 522, OutageSettings.Patterns(10, TimeSpan.FromSeconds(60)), TimeSpan.FromMinutes(1));
+
+        IReadOnlyList<OutageResult> results = await OutageScenario.RunAsync(settings);
+
+        Assert.Equal(3, results.Count);
+        Assert.All(results, r =>
+        {
+            Assert.Equal(10, r.Succeeded + r.Failed);
+            Assert.All(r.Requests.Where(q => q.FailedWith is not null), q => Assert.Equal(GenerationErrorKind.ServiceUnavailable, q.FailedWith));
+            Assert.All(r.AttemptsDuringOutage, a => Assert.InRange(a, 1, r.MaxAttemptsPerRequest));
+            Assert.InRange(r.KeyChecksDuringOutage, 0, OutageScenario.Tokens.Count);
+            Assert.Equal(r.Succeeded, r.SentAfterRecovery);
+            Assert.All(r.Served.Where(s => s.At < r.Outage), s => Assert.Equal(522, s.Status));
+            Assert.All(r.Requests.Where(q => q.SucceededAt is not null), q => Assert.True(q.SucceededAt >= r.Outage));
+        });
+
+        // Sent when the outage begins, every attempt (0, 5, 20, 50 s) meets it: all fail after four attempts. Sent
+        // halfway through, the fourth attempt (80 s) finds the service back: none fails.
+        OutageResult atStart = results[0];
+        Assert.Equal(10, atStart.Failed);
+        Assert.All(atStart.AttemptsDuringOutage, a => Assert.Equal(4, a));
+        Assert.Null(atStart.RecoveryToLastSuccess);
+        OutageResult halfway = results[2];
+        Assert.Equal(0, halfway.Failed);
+        Assert.All(halfway.AttemptsDuringOutage, a => Assert.Equal(3, a));
+
+        Assert.Equal(results.Count + 2, ResultTables.Outage(results).TrimEnd().Split('\n').Length);
     }
 }
