@@ -22,6 +22,7 @@ public sealed class MinimalEndpoint : IAsyncDisposable
     private readonly string[] _keys;
     private readonly long[] _perKey;
     private long _requests;
+    private long _connections;
 
     private MinimalEndpoint(WebApplication app, Uri baseAddress, string[] keys)
     {
@@ -34,6 +35,9 @@ public sealed class MinimalEndpoint : IAsyncDisposable
     /// <summary>Gets the address it listens on, such as <c>http://127.0.0.1:49152/</c>.</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>Gets how many connections the clients opened since it started.</summary>
+    public long Connections => Interlocked.Read(ref _connections);
+
     /// <summary>Gets how many requests it answered since it started.</summary>
     public long Requests => Interlocked.Read(ref _requests);
 
@@ -45,11 +49,20 @@ public sealed class MinimalEndpoint : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(keys);
         WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(o => o.AddServerHeader = false).UseUrls("http://127.0.0.1:0");
+        MinimalEndpoint? endpoint = null;
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(o =>
+        {
+            o.AddServerHeader = false;
+
+            // Counts the connections the clients open: a client that kept none alive would pay a handshake per request.
+            o.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.Use(next => connection =>
+            {
+                Interlocked.Increment(ref endpoint!._connections);
+                return next(connection);
+            }));
+        });
         builder.Logging.ClearProviders();
         WebApplication app = builder.Build();
-
-        MinimalEndpoint? endpoint = null;
         app.Run(context => endpoint!.AnswerAsync(context));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 

@@ -8,8 +8,9 @@ namespace GenResilience.Benchmarks.Throughput;
 /// <param name="Elapsed">From the first send to the end of the last request.</param>
 /// <param name="ProcessorTime">CPU time of the whole process (clients and endpoint) meanwhile.</param>
 /// <param name="AllocatedBytes">Bytes the whole process allocated meanwhile.</param>
+/// <param name="ConnectionsOpened">Connections the client opened to the endpoint meanwhile.</param>
 /// <param name="LoadAverage">The machine's one-minute load average when the round began, if known.</param>
-public sealed record ThroughputRound(int Round, int Position, long Completed, long Failed, TimeSpan Elapsed, TimeSpan ProcessorTime, long AllocatedBytes, double? LoadAverage)
+public sealed record ThroughputRound(int Round, int Position, long Completed, long Failed, TimeSpan Elapsed, TimeSpan ProcessorTime, long AllocatedBytes, long ConnectionsOpened, double? LoadAverage)
 {
     /// <summary>Gets the requests per second.</summary>
     public double RequestsPerSecond => Completed / Elapsed.TotalSeconds;
@@ -38,6 +39,9 @@ public sealed record ThroughputSeries(ThroughputClientKind Kind, int Concurrency
 
     /// <summary>Gets the median allocations per request over the rounds.</summary>
     public double MedianAllocatedPerRequest => Median(Rounds.Select(r => r.AllocatedPerRequest));
+
+    /// <summary>Gets the connections opened during the measured rounds (those of the warm-up stay open).</summary>
+    public long ConnectionsOpened => Rounds.Sum(r => r.ConnectionsOpened);
 
     /// <summary>Gets the requests that did not end with 200, over every round.</summary>
     public long Failed => Rounds.Sum(r => r.Failed);

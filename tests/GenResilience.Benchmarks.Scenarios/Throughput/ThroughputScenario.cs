@@ -36,7 +36,7 @@ public static class ThroughputScenario
             {
                 foreach (ThroughputClient client in clients)
                 {
-                    await RunRoundAsync(client, concurrency, settings.WarmUp, 0, 0, cancellationToken).ConfigureAwait(false);
+                    await RunRoundAsync(endpoint, client, concurrency, settings.WarmUp, 0, 0, cancellationToken).ConfigureAwait(false);
                 }
 
                 var rounds = clients.ToDictionary(c => c.Kind, _ => new List<ThroughputRound>());
@@ -45,7 +45,7 @@ public static class ThroughputScenario
                     for (int position = 0; position < clients.Length; position++)
                     {
                         ThroughputClient client = clients[(round - 1 + position) % clients.Length];
-                        ThroughputRound result = await RunRoundAsync(client, concurrency, settings.RoundDuration, round, position + 1, cancellationToken).ConfigureAwait(false);
+                        ThroughputRound result = await RunRoundAsync(endpoint, client, concurrency, settings.RoundDuration, round, position + 1, cancellationToken).ConfigureAwait(false);
                         rounds[client.Kind].Add(result);
                     }
 
@@ -68,7 +68,7 @@ public static class ThroughputScenario
     }
 
     /// <summary>Keeps <paramref name="concurrency"/> requests in flight through <paramref name="client"/> for <paramref name="duration"/>.</summary>
-    private static async Task<ThroughputRound> RunRoundAsync(ThroughputClient client, int concurrency, TimeSpan duration, int round, int position, CancellationToken cancellationToken)
+    private static async Task<ThroughputRound> RunRoundAsync(MinimalEndpoint endpoint, ThroughputClient client, int concurrency, TimeSpan duration, int round, int position, CancellationToken cancellationToken)
     {
         double? load = LoadAverage.Read();
 
@@ -79,6 +79,7 @@ public static class ThroughputScenario
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         TimeSpan cpuBefore = ProcessorTime();
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+        long connectionsBefore = endpoint.Connections;
         long start = Stopwatch.GetTimestamp();
         stop.CancelAfter(duration);
 
@@ -116,7 +117,7 @@ public static class ThroughputScenario
         TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
         TimeSpan cpu = ProcessorTime() - cpuBefore;
         long allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
-        return new ThroughputRound(round, position, callers.Sum(c => c.Completed), callers.Sum(c => c.Failed), elapsed, cpu, allocated, load);
+        return new ThroughputRound(round, position, callers.Sum(c => c.Completed), callers.Sum(c => c.Failed), elapsed, cpu, allocated, endpoint.Connections - connectionsBefore, load);
     }
 
     private static TimeSpan ProcessorTime()
