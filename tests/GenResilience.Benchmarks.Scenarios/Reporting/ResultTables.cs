@@ -142,8 +142,8 @@ public static class ResultTables
     {
         ArgumentNullException.ThrowIfNull(comparisons);
         var table = new StringBuilder();
-        table.AppendLine("| in flight | client | requests/s (median) | min-max | / plain (median of per-round ratios) | / plain (ratio of medians) | / standard (median of per-round ratios) | CPU per request (process) | allocated per request (process) | connections opened in the rounds | failed | target: ≥ 0.95 × plain |");
-        table.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        table.AppendLine("| in flight | client | requests/s (median) | min-max | / plain (median of per-round ratios) | / plain (ratio of medians) | / standard (median of per-round ratios) | CPU per request (process) | plain's CPU per request / this one's | allocated per request (process) | connections opened in the rounds | failed | target: ≥ 0.95 × plain |");
+        table.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (ThroughputComparison c in comparisons)
         {
             foreach (ThroughputSeries s in c.Series)
@@ -152,7 +152,7 @@ public static class ResultTables
                     ? string.Create(Invariant, $"{(c.TargetMet ? "met" : "MISSED")} ({c.MedianPairedRatio(s.Kind, ThroughputClientKind.Plain):0.000})")
                     : "—";
                 table.AppendLine(Invariant,
-                    $"| {c.Concurrency} | {s.Name} | {s.MedianRequestsPerSecond:N0} | {s.Rounds.Min(r => r.RequestsPerSecond):N0}-{s.Rounds.Max(r => r.RequestsPerSecond):N0} | {c.MedianPairedRatio(s.Kind, ThroughputClientKind.Plain):0.000} | {c.RatioOfMedians(s.Kind, ThroughputClientKind.Plain):0.000} | {c.MedianPairedRatio(s.Kind, ThroughputClientKind.Standard):0.000} | {s.MedianProcessorMicroseconds:0.0} µs | {s.MedianAllocatedPerRequest:N0} B | {s.ConnectionsOpened:N0} | {s.Failed:N0} | {target} |");
+                    $"| {c.Concurrency} | {s.Name} | {s.MedianRequestsPerSecond:N0} | {s.Rounds.Min(r => r.RequestsPerSecond):N0}-{s.Rounds.Max(r => r.RequestsPerSecond):N0} | {c.MedianPairedRatio(s.Kind, ThroughputClientKind.Plain):0.000} | {c.RatioOfMedians(s.Kind, ThroughputClientKind.Plain):0.000} | {c.MedianPairedRatio(s.Kind, ThroughputClientKind.Standard):0.000} | {s.MedianProcessorMicroseconds:0.0} µs | {c.ProcessorRatio(s.Kind, ThroughputClientKind.Plain):0.000} | {s.MedianAllocatedPerRequest:N0} B | {s.ConnectionsOpened:N0} | {s.Failed:N0} | {target} |");
             }
         }
 

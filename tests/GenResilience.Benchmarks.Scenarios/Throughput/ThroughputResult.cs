@@ -90,6 +90,16 @@ public sealed record ThroughputComparison(int Concurrency, IReadOnlyList<Through
     public double RatioOfMedians(ThroughputClientKind kind, ThroughputClientKind baseline)
         => Of(kind).MedianRequestsPerSecond / Of(baseline).MedianRequestsPerSecond;
 
+    /// <summary>
+    /// Gets <paramref name="baseline"/>'s CPU time per request over <paramref name="kind"/>'s (medians): the throughput
+    /// ratio the CPU cost alone implies when the machine, not the network, is the limit.
+    /// </summary>
+    /// <param name="kind">The client.</param>
+    /// <param name="baseline">The client it is compared with.</param>
+    /// <returns>The ratio.</returns>
+    public double ProcessorRatio(ThroughputClientKind kind, ThroughputClientKind baseline)
+        => Of(baseline).MedianProcessorMicroseconds / Of(kind).MedianProcessorMicroseconds;
+
     /// <summary>Gets whether <see cref="ThroughputClientKind.GenResilience"/> kept <see cref="Target"/> of the plain client's throughput (median of the paired ratios).</summary>
     public bool TargetMet => MedianPairedRatio(ThroughputClientKind.GenResilience, ThroughputClientKind.Plain) >= Target && Of(ThroughputClientKind.GenResilience).Failed == 0;
 }
