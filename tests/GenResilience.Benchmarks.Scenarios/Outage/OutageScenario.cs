@@ -40,7 +40,7 @@ public static class OutageScenario
         {
             OutageResult result = await RunAsync(settings, arrivals, cancellationToken).ConfigureAwait(false);
             progress?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"outage: {arrivals.Name}: {result.SentDuringOutage} requests during the outage, {result.Failed} failed, last success {result.RecoveryToLastSuccess?.TotalSeconds:0.0} s after recovery ({result.RealTime.TotalSeconds:0.0} s real)"));
+                $"outage: {arrivals.Name}: {result.SentDuringOutage} requests during the outage, {result.Failed} failed, last success {(result.RecoveryToLastSuccess is { } last ? $"{last.TotalSeconds:0.0} s after recovery" : "none")} ({result.RealTime.TotalSeconds:0.0} s real)"));
             results.Add(result);
         }
 
