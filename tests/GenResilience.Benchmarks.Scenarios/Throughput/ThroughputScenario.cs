@@ -87,9 +87,11 @@ public static class ThroughputScenario
         {
             long completed = 0;
             long failed = 0;
-            while (!stop.IsCancellationRequested)
+
+            // Each caller sends at least one request, however late it starts; the one in flight when the round ends is
+            // not cancelled: it ends and counts.
+            do
             {
-                // The request in flight when the round ends is not cancelled: it ends and counts.
                 bool ok;
                 try
                 {
@@ -109,6 +111,7 @@ public static class ThroughputScenario
                     failed++;
                 }
             }
+            while (!stop.IsCancellationRequested);
 
             return (completed, failed);
         }
