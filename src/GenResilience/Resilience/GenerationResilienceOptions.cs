@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using GenResilience.Resilience;
+using GenResilience.Resilience.Internal;
 
 namespace GenResilience;
 
@@ -84,14 +85,14 @@ public class GenerationResilienceOptions
     /// Gets or sets how long a rejected key stays out of use. Changing the options (a configuration reload) lifts every quarantine.
     /// </summary>
     /// <value>The default is 10 minutes.</value>
-    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    [TimeSpanRange("00:00:01", "7.00:00:00")]
     public TimeSpan RejectedKeyCooldown { get; set; } = GenerationResilienceConstants.DefaultRejectedKeyCooldown;
 
     /// <summary>
     /// Gets or sets the longest cooldown a 429's <c>Retry-After</c> header can impose on a key.
     /// </summary>
     /// <value>The default is 2 minutes.</value>
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    [TimeSpanRange("00:00:00", "1.00:00:00")]
     public TimeSpan MaxRetryAfter { get; set; } = GenerationResilienceConstants.DefaultMaxRetryAfter;
 
     /// <summary>
@@ -99,7 +100,7 @@ public class GenerationResilienceOptions
     /// consecutive 429s on that key (2 s, 4 s, 6 s, ...), and capped by <see cref="MaxRetryAfter"/>.
     /// </summary>
     /// <value>The default is 2 seconds.</value>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    [TimeSpanRange("00:00:00", "01:00:00")]
     public TimeSpan RateLimitDelay { get; set; } = GenerationResilienceConstants.DefaultRateLimitDelay;
 
     /// <summary>
@@ -145,7 +146,7 @@ public class GenerationResilienceOptions
     /// Gets or sets the TCP (and TLS) connect timeout of the primary <see cref="System.Net.Http.SocketsHttpHandler"/>.
     /// </summary>
     /// <value>The default is 15 seconds.</value>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    [TimeSpanRange("00:00:00.010", "00:10:00")]
     public TimeSpan ConnectTimeout { get; set; } = GenerationResilienceConstants.DefaultConnectTimeout;
 
     /// <summary>
@@ -153,7 +154,7 @@ public class GenerationResilienceOptions
     /// A request can override it with <see cref="GenerationHttpRequestMessageExtensions.SetAttemptTimeout"/>.
     /// </summary>
     /// <value>The default is 60 seconds.</value>
-    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
+    [TimeSpanRange("00:00:00.010", "1.00:00:00")]
     public TimeSpan AttemptTimeout { get; set; } = GenerationResilienceConstants.DefaultAttemptTimeout;
 
     /// <summary>
@@ -165,7 +166,7 @@ public class GenerationResilienceOptions
     /// <value>
     /// The default is 15 minutes: enough for a 180 s video call, its three retries and their waits.
     /// </value>
-    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
+    [TimeSpanRange("00:00:00.010", "1.00:00:00")]
     public TimeSpan? TotalTimeout { get; set; } = GenerationResilienceConstants.DefaultTotalTimeout;
 
     /// <summary>

@@ -79,6 +79,21 @@ public class GenerationResilienceOptionsTests
         Assert.Contains(error.Failures, f => f.Contains(expected, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("RejectedKeyCooldown", "00:00:00", "The field GenerationResilienceOptions.RejectedKeyCooldown must be between 00:00:01 and 7.00:00:00.")]
+    [InlineData("TotalTimeout", "2.00:00:00", "The field GenerationResilienceOptions.TotalTimeout must be between 00:00:00.0100000 and 1.00:00:00.")]
+    public void ValidateOnStart_TimeSpanOutOfRangeInConfiguration_FailsWithTheRangeAttributesMessage(string setting, string value, string expected)
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [$"R:{setting}"] = value }).Build();
+        var services = new ServiceCollection();
+        services.AddHttpClient("MyClient", c => c.BaseAddress = new Uri("https://api.example.com")).AddGenerationResilience(configuration.GetSection("R"));
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        OptionsValidationException error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains($"HttpClient 'MyClient': {setting}: {expected}", error.Failures);
+    }
+
     [Fact]
     public void ValidateOnStart_TwoClients_MessageNamesTheClientWhoseOptionsAreWrong()
     {

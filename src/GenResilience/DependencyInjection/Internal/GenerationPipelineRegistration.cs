@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using GenResilience.Diagnostics.Internal;
 using GenResilience.Keys.Internal;
 using GenResilience.Resilience;
@@ -79,7 +80,7 @@ internal static class GenerationPipelineRegistration
         return -1;
     }
 
-    public static void TryAddEnumerableSingleton<TService, TImplementation>(this IServiceCollection services)
+    public static void TryAddEnumerableSingleton<TService, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TImplementation>(this IServiceCollection services)
         where TService : class
         where TImplementation : class, TService
         => services.TryAddEnumerable(ServiceDescriptor.Singleton<TService, TImplementation>());

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using GenResilience.Resilience.Internal;
 
 namespace GenResilience;
 
@@ -38,12 +39,12 @@ public sealed class UseApiClientOptions : GenerationProviderOptions
 
     /// <summary>Gets or sets the pause between two looks at a running job.</summary>
     /// <value>The default is 10 seconds.</value>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    [TimeSpanRange("00:00:00.010", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Gets or sets how long a wait for a job may last in all.</summary>
     /// <value>The default is 15 minutes.</value>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan JobTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
@@ -60,7 +61,7 @@ public sealed class UseApiClientOptions : GenerationProviderOptions
 
     /// <summary>Gets or sets how long VEO stays out of use once it is judged to be failing, before a trial VEO call.</summary>
     /// <value>The default is 2 minutes.</value>
-    [Range(typeof(TimeSpan), "00:00:00.500", "1.00:00:00")]
+    [TimeSpanRange("00:00:00.500", "1.00:00:00")]
     public TimeSpan EmergencyBreakDuration { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
@@ -72,7 +73,7 @@ public sealed class UseApiClientOptions : GenerationProviderOptions
 
     /// <summary>Gets or sets how long an account's balance is trusted before it is read again.</summary>
     /// <value>The default is 1 minute; a job start reads it again anyway.</value>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    [TimeSpanRange("00:00:00", "01:00:00")]
     public TimeSpan BalanceCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Gets or sets the path of LTX model creates.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using GenResilience.Diagnostics.Internal;
 using Microsoft.Extensions.Logging;
@@ -27,6 +28,10 @@ namespace GenResilience.Resilience.Internal;
 /// </summary>
 internal static class GenerationPipeline
 {
+    // Polly's AddStrategy validates the strategy options by their data annotations, so it asks callers to keep the
+    // options type's members (IL2026) with a DynamicDependency, as Polly's own AddRetry and AddTimeout do.
+    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(GenerationStrategyOptions))]
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "GenerationStrategyOptions is kept whole by the DynamicDependency above.")]
     public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, GenerationClientContext client, GenerationResilienceOptions options)
     {
         builder.TimeProvider = client.TimeProvider;

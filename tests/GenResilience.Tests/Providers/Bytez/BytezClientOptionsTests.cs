@@ -57,6 +57,7 @@ public class BytezClientOptionsTests
         { o => o.MaxQueueLength = -1, "GenerationClients:Bytez:MaxQueueLength (-1) must be between 0 and 1000000." },
         { o => o.QueueOvertakeLimit = -1, "GenerationClients:Bytez:QueueOvertakeLimit (-1) must be between 0 and 1000000." },
         { o => o.ModelListCacheDuration = TimeSpan.FromSeconds(-1), "GenerationClients:Bytez:ModelListCacheDuration (-1s) must be between zero and a day." },
+        { o => o.RejectedKeyCooldown = TimeSpan.Zero, "RejectedKeyCooldown: The field GenerationClients:Bytez.RejectedKeyCooldown must be between 00:00:01 and 7.00:00:00." },
         { o => o.ApiKeys = [], "GenerationClients:Bytez:ApiKeys is empty; set at least one key in it or in the BYTEZ_API_KEY_1, BYTEZ_API_KEY_2, ... environment variables." },
     };
 

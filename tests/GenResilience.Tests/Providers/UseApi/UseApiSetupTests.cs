@@ -35,6 +35,23 @@ public class UseApiSetupTests
     }
 
     [Fact]
+    public void AddGenerationClients_UnknownFallbackModelInConfiguration_FailsNamingTheSettingAndTheAcceptedNames()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["GenerationClients:UseApi:ApiKeys:0"] = Token1,
+            ["GenerationClients:UseApi:FallbackModel"] = "gpt-4o-mini",
+        }).Build());
+        services.AddGenerationClients();
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IOptionsMonitor<GenerationClientsOptions>>().CurrentValue);
+
+        Assert.StartsWith("GenerationClients:UseApi:FallbackModel ('gpt-4o-mini') is not a UseAPI model. Accepted: ltxv, ltxv-turbo,", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void IUseApiClient_WithoutUseApiSettings_SaysWhatToConfigure()
     {
         var services = new ServiceCollection();
