@@ -89,6 +89,31 @@ public class AdaptiveRateTests
     }
 
     [Fact]
+    public void OnRateLimited_TrialRefusedAtOnce_RecoversToTwiceTheHalvedRateNotBeyond()
+    {
+        AdaptiveRate rate = PastSlowStart();
+        rate.OnRateLimited(120, 1.1);
+        rate.OnRateLimited(admittedSinceCooldown: 0, secondsSinceCooldown: 0.001);
+
+        // Halved to 40; the estimate it climbs back towards is the halved rate over the decrease factor (50).
+        Assert.Equal(40 / AdaptiveRate.DecreaseFactor, rate.Estimate, precision: 6);
+        rate.OnTimeAtLimit(AdaptiveRate.RecoverySeconds);
+        Assert.Equal(50, rate.Rate, precision: 6);
+    }
+
+    [Fact]
+    public void OnRateLimited_AdmittedRequestsButNoTimeSinceTheCooldown_HalvesTheRateInsteadOfDividingByZero()
+    {
+        // A 429 at the very instant the cooldown ended: a count over no time says nothing about the provider's rate.
+        AdaptiveRate rate = PastSlowStart();
+        rate.OnRateLimited(120, 1.1);
+
+        rate.OnRateLimited(admittedSinceCooldown: 50, secondsSinceCooldown: 0);
+
+        Assert.Equal(40, rate.Rate, precision: 6);
+    }
+
+    [Fact]
     public void Rate_NeverFallsBelowTheMinimum()
     {
         var rate = new AdaptiveRate(1);
