@@ -164,24 +164,13 @@ public sealed class Fleet : IDisposable
             instance.Client.Dispose();
         }
 
-        using (var disposed = new CancellationTokenSource())
+        Time.KeepMovingWhile(() =>
         {
-            Task clock = Task.Run(async () =>
-            {
-                while (!disposed.IsCancellationRequested)
-                {
-                    Time.Advance(TimeSpan.FromSeconds(1));
-                    await Task.Delay(1);
-                }
-            });
             foreach (Instance instance in Instances)
             {
                 instance.Services.Dispose();
             }
-
-            disposed.Cancel();
-            clock.Wait();
-        }
+        });
 
         Simulator.Dispose();
     }
