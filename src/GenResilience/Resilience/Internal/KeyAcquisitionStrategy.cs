@@ -85,13 +85,13 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
         }
 
         // The first attempt, and its verdict, without an async state machine when both complete at once. Each ValueTask is
-        // consumed once: here when it completed, else by RetryAsync.
+        // consumed once: here when it completed, else by FirstAttemptAsync or RetryAsync.
 #pragma warning disable CA2012
         long started = _time.GetTimestamp();
         ValueTask<Outcome<HttpResponseMessage>> first = StartAttempt(callback, context, state);
         if (!first.IsCompletedSuccessfully)
         {
-            return RetryAsync(callback, context, state, started, first, verdict: null);
+            return FirstAttemptAsync(callback, context, state, started, first);
         }
 
         Outcome<HttpResponseMessage> outcome = first.Result;
@@ -109,6 +109,40 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
 #pragma warning restore CA2012
         ReportExecutionAttempt(context, outcome, 0, _time.GetElapsedTime(started), handled: false);
         return new ValueTask<Outcome<HttpResponseMessage>>(outcome);
+    }
+
+    /// <summary>
+    /// The first attempt when it did not complete at once (any send over a socket): awaited and judged by a state machine
+    /// much smaller than <see cref="RetryAsync"/>'s, which only a request that is retried goes on to. The steps are those
+    /// of <see cref="RetryAsync"/>'s first iteration.
+    /// </summary>
+    private async ValueTask<Outcome<HttpResponseMessage>> FirstAttemptAsync<TState>(
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
+        ResilienceContext context,
+        TState state,
+        long started,
+        ValueTask<Outcome<HttpResponseMessage>> first)
+    {
+        Outcome<HttpResponseMessage> outcome;
+        try
+        {
+            outcome = await first.ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+#pragma warning disable CA1031 // As Polly's retry: whatever the attempt threw is its outcome.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            outcome = Outcome.FromException<HttpResponseMessage>(e);
+        }
+
+        bool handle = await _retry!.ShouldHandle(new RetryPredicateArguments<HttpResponseMessage>(context, outcome, 0)).ConfigureAwait(context.ContinueOnCapturedContext);
+        if (handle)
+        {
+            return await RetryAsync(callback, context, state, started, new ValueTask<Outcome<HttpResponseMessage>>(outcome), new ValueTask<bool>(true)).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+
+        ReportExecutionAttempt(context, outcome, 0, _time.GetElapsedTime(started), handled: false);
+        return outcome;
     }
 
     /// <summary>
