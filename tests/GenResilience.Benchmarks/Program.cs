@@ -20,10 +20,19 @@ using GenResilience.Benchmarks.Upload;
 // dotnet run -c Release --project tests/GenResilience.Benchmarks -- <all | overhead | rate-limit | revoked-key | scale-out | throughput | upload | outage> [--quick]
 //                                                                  interleaved [rounds requests-per-round]
 //                                                                  profile <client> [seconds]
+//                                                                  profile-throughput <client> [in-flight seconds]
 string[] commands = ["all", "overhead", "rate-limit", "revoked-key", "scale-out", "throughput", "upload", "outage"];
 if (args.Length is 2 or 3 && args[0] == "profile")
 {
     return await ProfileLoop.RunAsync(args[1], args.Length == 3 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 15);
+}
+
+if (args.Length is 2 or 4 && args[0] == "profile-throughput")
+{
+    return await ThroughputProfileLoop.RunAsync(
+        args[1],
+        args.Length == 4 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 32,
+        args.Length == 4 ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 15);
 }
 
 if (args.Length is 1 or 3 && args[0] == "interleaved")
@@ -56,6 +65,8 @@ if (rest.Length != 1 || !commands.Contains(rest[0]))
     Console.Error.WriteLine("  interleaved  the overhead clients in one process, round after round, by thread CPU time: steadier on a shared machine");
     Console.Error.WriteLine("usage: dotnet run -c Release --project tests/GenResilience.Benchmarks -- profile <client> [seconds]");
     Console.Error.WriteLine($"  profile      sends requests through one overhead client for a while, to run under a profiler; clients: {string.Join(", ", Enum.GetNames<GenResilience.Benchmarks.Overhead.OverheadClient>())}");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/GenResilience.Benchmarks -- profile-throughput <client> [in-flight seconds]");
+    Console.Error.WriteLine($"  profile-throughput  the throughput scenario's load through one client on loopback (default 32 in flight, 15 s), to run under a profiler; clients: {string.Join(", ", Enum.GetNames<ThroughputClientKind>())}");
     return 2;
 }
 

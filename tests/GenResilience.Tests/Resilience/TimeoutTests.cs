@@ -155,6 +155,49 @@ public class TimeoutTests
         Assert.Contains("TotalTimeout", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ReadAsStringAsync_BodyReadLateStalls_FailsAtTheRequestsDeadlineNotAFullTotalTimeoutLater()
+    {
+        var handler = new LambdaHandler((request, call, ct) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            RequestMessage = request,
+            Content = new StreamContent(new StallingStream()),
+        }));
+        using var h = PipelineHarness.Create(client: b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
+
+        using HttpResponseMessage response = await h.Client.SendAsync(PipelineHarness.Post(Path), HttpCompletionOption.ResponseHeadersRead).Bounded();
+        h.Time.Advance(TimeSpan.FromMinutes(10));
+        Task<string> body = response.Content.ReadAsStringAsync();
+
+        // The request's 15 minutes began when it was sent: 5 are left when its body starts to be read.
+        TimeSpan left = await h.Time.WaitForTimerAsync(d => d > TimeSpan.Zero);
+        Assert.Equal(TimeSpan.FromMinutes(5), left);
+        h.Time.Advance(left);
+
+        GenerationException error = await Assert.ThrowsAsync<GenerationException>(() => body.Bounded());
+        Assert.Equal(GenerationErrorKind.Timeout, error.Kind);
+        Assert.Contains("response body", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadAsStringAsync_CallerCancelsAStalledBody_IsCancelledNotATimeout()
+    {
+        var handler = new LambdaHandler((request, call, ct) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            RequestMessage = request,
+            Content = new StreamContent(new StallingStream()),
+        }));
+        using var h = PipelineHarness.Create(client: b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
+        using HttpResponseMessage response = await h.Client.SendAsync(PipelineHarness.Post(Path), HttpCompletionOption.ResponseHeadersRead).Bounded();
+        using var cancel = new CancellationTokenSource();
+
+        Task<string> body = response.Content.ReadAsStringAsync(cancel.Token);
+        await h.Time.WaitForTimerAsync(d => d > TimeSpan.Zero);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => body.Bounded());
+    }
+
     /// <summary>A body whose bytes never come: every read waits until it is cancelled.</summary>
     private sealed class StallingStream : Stream
     {

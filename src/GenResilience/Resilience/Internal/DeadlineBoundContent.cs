@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using GenResilience.Errors.Internal;
 
 namespace GenResilience.Resilience.Internal;
@@ -21,23 +22,49 @@ internal sealed class DeadlineBoundContent : HttpContent
         _inner = inner;
         _request = request;
         _deadline = deadline;
-        foreach (KeyValuePair<string, IEnumerable<string>> header in inner.Headers)
+
+        // The values as they came, without parsing them here: whoever reads a header parses it, as from the inner content.
+        foreach (KeyValuePair<string, HeaderStringValues> header in inner.Headers.NonValidated)
         {
-            Headers.TryAddWithoutValidation(header.Key, header.Value);
+            if (header.Value.Count == 1)
+            {
+                Headers.TryAddWithoutValidation(header.Key, header.Value.ToString());
+            }
+            else
+            {
+                Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
         }
     }
 
+    /// <remarks>
+    /// The whole body in one go (<see cref="HttpClient"/> buffering it, <see cref="HttpContent.CopyToAsync(Stream)"/>).
+    /// This runs for every buffered answer, and a small body has usually arrived with the headers: then the copy ends
+    /// at once and nothing can stall, so the deadline's timer is set only when the copy has to wait for the network,
+    /// for the time left until the deadline (the deadline itself does not move).
+    /// </remarks>
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
-        using CancellationTokenSource linked = Link(cancellationToken);
+        using var bound = new CancellationTokenSource();
+        using CancellationTokenRegistration caller = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), bound);
+        ITimer? expiry = null;
         try
         {
-            Stream source = await _inner.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
-            await source.CopyToAsync(stream, linked.Token).ConfigureAwait(false);
+            Task copy = CopyAsync(stream, bound.Token);
+            if (!copy.IsCompleted)
+            {
+                expiry = _request.Client.TimeProvider.CreateTimer(static source => CancelQuietly((CancellationTokenSource)source!), bound, TimeLeft(), Timeout.InfiniteTimeSpan);
+            }
+
+            await copy.ConfigureAwait(false);
         }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested && Expiry.IsCancellationRequested)
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested && bound.IsCancellationRequested)
         {
             throw GenerationErrors.BodyTimedOut(_request, e);
+        }
+        finally
+        {
+            expiry?.Dispose();
         }
     }
 
@@ -76,8 +103,7 @@ internal sealed class DeadlineBoundContent : HttpContent
         {
             if (_expiry is null)
             {
-                TimeSpan left = _deadline - _request.Client.TimeProvider.GetUtcNow();
-                var expiry = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1), _request.Client.TimeProvider);
+                var expiry = new CancellationTokenSource(TimeLeft(), _request.Client.TimeProvider);
                 if (Interlocked.CompareExchange(ref _expiry, expiry, null) is not null)
                 {
                     expiry.Dispose();
@@ -86,6 +112,31 @@ internal sealed class DeadlineBoundContent : HttpContent
 
             return _expiry!;
         }
+    }
+
+    /// <summary>The time left until the deadline, on the pipeline's clock; a tick when it has passed.</summary>
+    private TimeSpan TimeLeft()
+    {
+        TimeSpan left = _deadline - _request.Client.TimeProvider.GetUtcNow();
+        return left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1);
+    }
+
+    /// <summary>A timer may fire while the copy it bounds is ending and disposing its source.</summary>
+    private static void CancelQuietly(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task CopyAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        Stream source = await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await source.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
     }
 
     private CancellationTokenSource Link(CancellationToken cancellationToken)

@@ -81,17 +81,23 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
     {
         if (_retry is null)
         {
-            return Attempt(callback, context, state);
+            return Attempt(callback, context, state, judge: false, 0, out _);
         }
 
         // The first attempt, and its verdict, without an async state machine when both complete at once. Each ValueTask is
-        // consumed once: here when it completed, else by RetryAsync.
+        // consumed once: here when it completed, else by FirstAttemptAsync or RetryAsync.
 #pragma warning disable CA2012
         long started = _time.GetTimestamp();
-        ValueTask<Outcome<HttpResponseMessage>> first = StartAttempt(callback, context, state);
+        ValueTask<Outcome<HttpResponseMessage>> first = StartAttempt(callback, context, state, judge: true, started, out bool judged);
+        if (judged)
+        {
+            // A send that waits for the network is awaited, classified and judged by one state machine (SendJudgedAsync).
+            return first;
+        }
+
         if (!first.IsCompletedSuccessfully)
         {
-            return RetryAsync(callback, context, state, started, first, verdict: null);
+            return FirstAttemptAsync(callback, context, state, started, first);
         }
 
         Outcome<HttpResponseMessage> outcome = first.Result;
@@ -109,6 +115,40 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
 #pragma warning restore CA2012
         ReportExecutionAttempt(context, outcome, 0, _time.GetElapsedTime(started), handled: false);
         return new ValueTask<Outcome<HttpResponseMessage>>(outcome);
+    }
+
+    /// <summary>
+    /// The first attempt when it did not complete at once (any send over a socket): awaited and judged by a state machine
+    /// much smaller than <see cref="RetryAsync"/>'s, which only a request that is retried goes on to. The steps are those
+    /// of <see cref="RetryAsync"/>'s first iteration.
+    /// </summary>
+    private async ValueTask<Outcome<HttpResponseMessage>> FirstAttemptAsync<TState>(
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
+        ResilienceContext context,
+        TState state,
+        long started,
+        ValueTask<Outcome<HttpResponseMessage>> first)
+    {
+        Outcome<HttpResponseMessage> outcome;
+        try
+        {
+            outcome = await first.ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+#pragma warning disable CA1031 // As Polly's retry: whatever the attempt threw is its outcome.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            outcome = Outcome.FromException<HttpResponseMessage>(e);
+        }
+
+        bool handle = await _retry!.ShouldHandle(new RetryPredicateArguments<HttpResponseMessage>(context, outcome, 0)).ConfigureAwait(context.ContinueOnCapturedContext);
+        if (handle)
+        {
+            return await RetryAsync(callback, context, state, started, new ValueTask<Outcome<HttpResponseMessage>>(outcome), new ValueTask<bool>(true)).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+
+        ReportExecutionAttempt(context, outcome, 0, _time.GetElapsedTime(started), handled: false);
+        return outcome;
     }
 
     /// <summary>
@@ -132,7 +172,7 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
             {
                 outcome = attempt == 0
                     ? await first.ConfigureAwait(context.ContinueOnCapturedContext)
-                    : await StartAttempt(callback, context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+                    : await StartAttempt(callback, context, state, judge: false, 0, out _).ConfigureAwait(context.ContinueOnCapturedContext);
             }
 #pragma warning disable CA1031 // As Polly's retry: whatever the attempt threw is its outcome.
             catch (Exception e)
@@ -202,8 +242,12 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
     private ValueTask<Outcome<HttpResponseMessage>> StartAttempt<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
         ResilienceContext context,
-        TState state)
+        TState state,
+        bool judge,
+        long started,
+        out bool judged)
     {
+        judged = false;
         try
         {
             if (context.CancellationToken.IsCancellationRequested)
@@ -213,12 +257,13 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
                 return new ValueTask<Outcome<HttpResponseMessage>>(Outcome.FromException<HttpResponseMessage>(canceled));
             }
 
-            return Attempt(callback, context, state);
+            return Attempt(callback, context, state, judge, started, out judged);
         }
 #pragma warning disable CA1031 // As Polly's retry: whatever the attempt threw is its outcome.
         catch (Exception e)
 #pragma warning restore CA1031
         {
+            judged = false;
             return new ValueTask<Outcome<HttpResponseMessage>>(Outcome.FromException<HttpResponseMessage>(e));
         }
     }
@@ -307,8 +352,12 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
     private ValueTask<Outcome<HttpResponseMessage>> Attempt<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
         ResilienceContext context,
-        TState state)
+        TState state,
+        bool judge,
+        long started,
+        out bool judged)
     {
+        judged = false;
         RequestState request = GenerationPipelineKeys.GetState(context);
         CancellationToken cancellationToken = context.CancellationToken;
 
@@ -319,7 +368,7 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
             return GuardedAsync(guard, callback, context, state, request, cancellationToken);
         }
 
-        return Acquire(callback, context, state, request, cancellationToken);
+        return Acquire(callback, context, state, request, judge, started, cancellationToken, out judged);
     }
 
     private async ValueTask<Outcome<HttpResponseMessage>> GuardedAsync<TState>(
@@ -339,7 +388,7 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
             return Outcome.FromResult(found);
         }
 
-        return await Acquire(callback, context, state, request, cancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+        return await Acquire(callback, context, state, request, judge: false, 0, cancellationToken, out _).ConfigureAwait(context.ContinueOnCapturedContext);
     }
 
     private ValueTask<Outcome<HttpResponseMessage>> Acquire<TState>(
@@ -347,10 +396,14 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
         ResilienceContext context,
         TState state,
         RequestState request,
-        CancellationToken cancellationToken)
+        bool judge,
+        long started,
+        CancellationToken cancellationToken,
+        out bool judged)
     {
         // Each attempt is judged by itself: nothing thrown before this attempt's send may look like the last one's outcome.
         request.LastOutcome = AttemptOutcome.None;
+        judged = false;
 
         ValueTask<ApiKeyLease> acquiring;
         try
@@ -368,7 +421,7 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
         }
 
         return acquiring.IsCompletedSuccessfully
-            ? Send(acquiring.Result, callback, context, state, request, cancellationToken)
+            ? Send(acquiring.Result, callback, context, state, request, judge, started, cancellationToken, out judged)
             : SendAfterAcquireAsync(acquiring, callback, context, state, request, cancellationToken);
     }
 
@@ -390,7 +443,7 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
             return AcquireFailed(e, request, cancellationToken);
         }
 
-        return await Send(lease, callback, context, state, request, cancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+        return await Send(lease, callback, context, state, request, judge: false, 0, cancellationToken, out _).ConfigureAwait(context.ContinueOnCapturedContext);
     }
 
     private static Outcome<HttpResponseMessage> AcquireFailed(Exception e, RequestState request, CancellationToken cancellationToken)
@@ -399,14 +452,31 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
         return Outcome.FromException<HttpResponseMessage>(e);
     }
 
+    /// <param name="lease">The key to send with.</param>
+    /// <param name="callback">The rest of the pipeline.</param>
+    /// <param name="context">The execution's context.</param>
+    /// <param name="state">The rest of the pipeline's state.</param>
+    /// <param name="request">The request's state.</param>
+    /// <param name="judge">
+    /// Whether this is the first attempt of a retrying execution, called at once from <see cref="ExecuteCore"/>: then a
+    /// send that waits is also judged (<see cref="SendJudgedAsync"/>) and <paramref name="judged"/> says so.
+    /// </param>
+    /// <param name="started">When the first attempt started, for its telemetry.</param>
+    /// <param name="cancellationToken">The attempt's token.</param>
+    /// <param name="judged">Whether the returned outcome has been judged and reported.</param>
+    /// <returns>The attempt's outcome.</returns>
     private ValueTask<Outcome<HttpResponseMessage>> Send<TState>(
         ApiKeyLease lease,
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
         ResilienceContext context,
         TState state,
         RequestState request,
-        CancellationToken cancellationToken)
+        bool judge,
+        long started,
+        CancellationToken cancellationToken,
+        out bool judged)
     {
+        judged = false;
         ValueTask<Outcome<HttpResponseMessage>> pending;
         try
         {
@@ -436,9 +506,70 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
             return new ValueTask<Outcome<HttpResponseMessage>>(SendFailed(lease, request, e));
         }
 
-        return pending.IsCompletedSuccessfully
-            ? Classify(pending.Result, lease, request, cancellationToken)
-            : ClassifyAfterSendAsync(pending, lease, request, context, cancellationToken);
+        if (pending.IsCompletedSuccessfully)
+        {
+            return Classify(pending.Result, lease, request, cancellationToken);
+        }
+
+        if (judge)
+        {
+            judged = true;
+            return SendJudgedAsync(pending, lease, request, callback, context, state, started, cancellationToken);
+        }
+
+        return ClassifyAfterSendAsync(pending, lease, request, context, cancellationToken);
+    }
+
+    /// <summary>
+    /// The first attempt of a retrying execution when its send waits for the network (any send over a socket): the send
+    /// awaited and classified as by <see cref="ClassifyAfterSendAsync"/>, then the outcome judged as by
+    /// <see cref="FirstAttemptAsync"/>, in one state machine instead of two.
+    /// </summary>
+    private async ValueTask<Outcome<HttpResponseMessage>> SendJudgedAsync<TState>(
+        ValueTask<Outcome<HttpResponseMessage>> pending,
+        ApiKeyLease lease,
+        RequestState request,
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
+        ResilienceContext context,
+        TState state,
+        long started,
+        CancellationToken cancellationToken)
+    {
+        Outcome<HttpResponseMessage> outcome;
+        try
+        {
+            bool sent;
+            try
+            {
+                outcome = await pending.ConfigureAwait(context.ContinueOnCapturedContext);
+                sent = true;
+            }
+            catch (Exception e)
+            {
+                outcome = SendFailed(lease, request, e);
+                sent = false;
+            }
+
+            if (sent)
+            {
+                outcome = await Classify(outcome, lease, request, cancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+            }
+        }
+#pragma warning disable CA1031 // As Polly's retry: whatever the attempt threw is its outcome.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            outcome = Outcome.FromException<HttpResponseMessage>(e);
+        }
+
+        bool handle = await _retry!.ShouldHandle(new RetryPredicateArguments<HttpResponseMessage>(context, outcome, 0)).ConfigureAwait(context.ContinueOnCapturedContext);
+        if (handle)
+        {
+            return await RetryAsync(callback, context, state, started, new ValueTask<Outcome<HttpResponseMessage>>(outcome), new ValueTask<bool>(true)).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+
+        ReportExecutionAttempt(context, outcome, 0, _time.GetElapsedTime(started), handled: false);
+        return outcome;
     }
 
     private async ValueTask<Outcome<HttpResponseMessage>> ClassifyAfterSendAsync(
