@@ -123,6 +123,39 @@ public class GenerationResilienceOptionsTests
         Assert.DoesNotContain("9999", error.Message, StringComparison.Ordinal);
     }
 
+    public static TheoryData<Action<GenerationResilienceOptions>> TimeSpansAtTheEndsOfTheirRanges => new()
+    {
+        o =>
+        {
+            o.RejectedKeyCooldown = TimeSpan.FromSeconds(1);
+            o.MaxRetryAfter = TimeSpan.Zero;
+            o.RateLimitDelay = TimeSpan.Zero;
+            o.ConnectTimeout = TimeSpan.FromMilliseconds(10);
+            o.AttemptTimeout = TimeSpan.FromMilliseconds(10);
+            o.TotalTimeout = TimeSpan.FromMilliseconds(10);
+        },
+        o =>
+        {
+            o.RejectedKeyCooldown = TimeSpan.FromDays(7);
+            o.MaxRetryAfter = TimeSpan.FromDays(1);
+            o.RateLimitDelay = TimeSpan.FromHours(1);
+            o.ConnectTimeout = TimeSpan.FromMinutes(10);
+            o.AttemptTimeout = TimeSpan.FromDays(1);
+            o.TotalTimeout = TimeSpan.FromDays(1);
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(TimeSpansAtTheEndsOfTheirRanges))]
+    public void ValidateOnStart_TimeSpansAtTheEndsOfTheirRanges_Pass(Action<GenerationResilienceOptions> configure)
+    {
+        var services = new ServiceCollection();
+        services.AddHttpClient("Images").AddGenerationResilience(configure);
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+    }
+
     [Fact]
     public void ValidateOnStart_EmptyRetryDelays_IsValidAndMeansNoServerErrorRetries()
     {

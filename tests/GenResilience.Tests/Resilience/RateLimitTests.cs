@@ -29,6 +29,21 @@ public class RateLimitTests
     }
 
     [Fact]
+    public async Task SendAsync_NoServerErrorRetriesAndNoKeys_429IsStillRetried()
+    {
+        using var h = PipelineHarness.Create(o => o.RetryDelays = []);
+        h.Simulator.On(HttpMethod.Post, Path).Reply(SimulatedResponse.RateLimited(TimeSpan.FromSeconds(3)), SimulatedResponse.Ok());
+
+        Task<HttpResponseMessage> call = h.Client.SendAsync(PipelineHarness.Post(Path));
+        await h.Time.WaitForTimerAsync(TimeSpan.FromSeconds(3));
+        h.Time.Advance(TimeSpan.FromSeconds(3));
+
+        using HttpResponseMessage response = await call.Bounded();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, h.Simulator.Requests.Count);
+    }
+
+    [Fact]
     public async Task SendAsync_429WithRetryAfterHttpDate_WaitsUntilThatDate()
     {
         using var h = PipelineHarness.Create(o => o.ApiKeys = [KeyA]);
