@@ -85,7 +85,7 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
         }
 
         // The first attempt, and its verdict, without an async state machine when both complete at once. Each ValueTask is
-        // consumed once: here when it completed, else by FirstAttemptAsync or RetryAsync.
+        // consumed once: here when it completed, else by FirstAttemptAsync, SendJudgedAsync or RetryAsync.
 #pragma warning disable CA2012
         long started = _time.GetTimestamp();
         ValueTask<Outcome<HttpResponseMessage>> first = StartAttempt(callback, context, state, judge: true, started, out bool judged);
@@ -100,19 +100,34 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
             return FirstAttemptAsync(callback, context, state, started, first);
         }
 
-        Outcome<HttpResponseMessage> outcome = first.Result;
-        ValueTask<bool> verdict = _retry.ShouldHandle(new RetryPredicateArguments<HttpResponseMessage>(context, outcome, 0));
+#pragma warning restore CA2012
+        return JudgeFirst(callback, context, state, started, first.Result);
+    }
+
+    /// <summary>
+    /// The first attempt's verdict: its outcome returned as it is, without a state machine, when the retry does not
+    /// handle it (the verdict known at once); else <see cref="RetryAsync"/> from that outcome and verdict.
+    /// </summary>
+    private ValueTask<Outcome<HttpResponseMessage>> JudgeFirst<TState>(
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
+        ResilienceContext context,
+        TState state,
+        long started,
+        Outcome<HttpResponseMessage> outcome)
+    {
+#pragma warning disable CA2012 // Consumed once: here when it completed, else by RetryAsync.
+        ValueTask<bool> verdict = _retry!.ShouldHandle(new RetryPredicateArguments<HttpResponseMessage>(context, outcome, 0));
         if (!verdict.IsCompletedSuccessfully)
         {
             return RetryAsync(callback, context, state, started, new ValueTask<Outcome<HttpResponseMessage>>(outcome), verdict);
         }
+#pragma warning restore CA2012
 
         if (verdict.Result)
         {
             return RetryAsync(callback, context, state, started, new ValueTask<Outcome<HttpResponseMessage>>(outcome), new ValueTask<bool>(true));
         }
 
-#pragma warning restore CA2012
         ReportExecutionAttempt(context, outcome, 0, _time.GetElapsedTime(started), handled: false);
         return new ValueTask<Outcome<HttpResponseMessage>>(outcome);
     }
@@ -141,14 +156,7 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
             outcome = Outcome.FromException<HttpResponseMessage>(e);
         }
 
-        bool handle = await _retry!.ShouldHandle(new RetryPredicateArguments<HttpResponseMessage>(context, outcome, 0)).ConfigureAwait(context.ContinueOnCapturedContext);
-        if (handle)
-        {
-            return await RetryAsync(callback, context, state, started, new ValueTask<Outcome<HttpResponseMessage>>(outcome), new ValueTask<bool>(true)).ConfigureAwait(context.ContinueOnCapturedContext);
-        }
-
-        ReportExecutionAttempt(context, outcome, 0, _time.GetElapsedTime(started), handled: false);
-        return outcome;
+        return await JudgeFirst(callback, context, state, started, outcome).ConfigureAwait(context.ContinueOnCapturedContext);
     }
 
     /// <summary>
@@ -562,14 +570,7 @@ internal sealed class KeyAcquisitionStrategy : ResilienceStrategy<HttpResponseMe
             outcome = Outcome.FromException<HttpResponseMessage>(e);
         }
 
-        bool handle = await _retry!.ShouldHandle(new RetryPredicateArguments<HttpResponseMessage>(context, outcome, 0)).ConfigureAwait(context.ContinueOnCapturedContext);
-        if (handle)
-        {
-            return await RetryAsync(callback, context, state, started, new ValueTask<Outcome<HttpResponseMessage>>(outcome), new ValueTask<bool>(true)).ConfigureAwait(context.ContinueOnCapturedContext);
-        }
-
-        ReportExecutionAttempt(context, outcome, 0, _time.GetElapsedTime(started), handled: false);
-        return outcome;
+        return await JudgeFirst(callback, context, state, started, outcome).ConfigureAwait(context.ContinueOnCapturedContext);
     }
 
     private async ValueTask<Outcome<HttpResponseMessage>> ClassifyAfterSendAsync(
