@@ -8,7 +8,7 @@ namespace GenResilience.Tests.Helpers;
 /// </summary>
 public sealed class TrackingTimeProvider : FakeTimeProvider
 {
-    private static readonly TimeSpan SafetyTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan SafetyTimeout = TaskExtensions.Safety;
 
     private readonly object _gate = new();
     private readonly List<TrackedTimer> _timers = [];

@@ -198,6 +198,106 @@ public class TimeoutTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => body.Bounded());
     }
 
+    [Fact]
+    public async Task ReadAsStreamAsync_BodyStallsPastTheDeadline_ReadFailsWithTimeout()
+    {
+        var handler = new LambdaHandler((request, call, ct) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            RequestMessage = request,
+            Content = new StreamContent(new StallingStream()),
+        }));
+        using var h = PipelineHarness.Create(client: b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
+        using HttpResponseMessage response = await h.Client.SendAsync(PipelineHarness.Post(Path), HttpCompletionOption.ResponseHeadersRead).Bounded();
+        h.Time.Advance(TimeSpan.FromMinutes(10));
+        await using Stream body = await response.Content.ReadAsStreamAsync().Bounded();
+
+        Task<int> read = body.ReadAsync(new byte[16]).AsTask();
+        TimeSpan left = await h.Time.WaitForTimerAsync(d => d > TimeSpan.Zero);
+        Assert.Equal(TimeSpan.FromMinutes(5), left);
+        h.Time.Advance(left - TimeSpan.FromTicks(1));
+        Assert.False(read.IsCompleted);
+        h.Time.Advance(TimeSpan.FromTicks(1));
+
+        GenerationException error = await Assert.ThrowsAsync<GenerationException>(() => read.Bounded());
+        Assert.Equal(GenerationErrorKind.Timeout, error.Kind);
+        Assert.Contains("response body", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadAsStreamAsync_CallerCancelsAStalledRead_IsCancelledNotATimeout()
+    {
+        var handler = new LambdaHandler((request, call, ct) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            RequestMessage = request,
+            Content = new StreamContent(new StallingStream()),
+        }));
+        using var h = PipelineHarness.Create(client: b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
+        using HttpResponseMessage response = await h.Client.SendAsync(PipelineHarness.Post(Path), HttpCompletionOption.ResponseHeadersRead).Bounded();
+        await using Stream body = await response.Content.ReadAsStreamAsync().Bounded();
+        using var cancel = new CancellationTokenSource();
+
+        Task<int> read = body.ReadAsync(new byte[16], 0, 16, cancel.Token);
+        await h.Time.WaitForTimerAsync(d => d > TimeSpan.Zero);
+        await cancel.CancelAsync();
+
+        Exception error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read.Bounded());
+        Assert.IsNotType<GenerationException>(error);
+    }
+
+    [Fact]
+    public async Task ReadAsStreamAsync_BodyInTime_ReadsEveryByteWithTheServersHeaders()
+    {
+        byte[] payload = [.. Enumerable.Range(0, 50_000).Select(i => (byte)i)];
+        var handler = new LambdaHandler((request, call, ct) =>
+        {
+            var content = new StreamContent(new MemoryStream(payload));
+            content.Headers.ContentLength = payload.Length;
+            content.Headers.ContentType = new("video/mp4");
+            content.Headers.ContentLanguage.Add("en");
+            content.Headers.ContentLanguage.Add("de");
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request, Content = content });
+        });
+        using var h = PipelineHarness.Create(client: b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
+        using HttpResponseMessage response = await h.Client.SendAsync(PipelineHarness.Post(Path), HttpCompletionOption.ResponseHeadersRead).Bounded();
+
+        await using Stream body = await response.Content.ReadAsStreamAsync().Bounded();
+        using var copy = new MemoryStream();
+        var buffer = new byte[4096];
+        int read = await body.ReadAsync(buffer).AsTask().Bounded();
+        copy.Write(buffer, 0, read);
+        while ((read = body.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            copy.Write(buffer, 0, read);
+        }
+
+        Assert.Equal(payload, copy.ToArray());
+        Assert.Equal("video/mp4", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(["en", "de"], response.Content.Headers.ContentLanguage);
+        Assert.Equal(payload.Length, response.Content.Headers.ContentLength);
+        Assert.False(body.CanSeek);
+        Assert.False(body.CanWrite);
+    }
+
+    [Fact]
+    public async Task Read_SynchronouslyAfterTheDeadline_FailsWithTimeout()
+    {
+        var handler = new LambdaHandler((request, call, ct) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            RequestMessage = request,
+            Content = new StreamContent(new MemoryStream(new byte[1024])),
+        }));
+        using var h = PipelineHarness.Create(client: b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
+        using HttpResponseMessage response = await h.Client.SendAsync(PipelineHarness.Post(Path), HttpCompletionOption.ResponseHeadersRead).Bounded();
+        await using Stream body = await response.Content.ReadAsStreamAsync().Bounded();
+        var buffer = new byte[16];
+        Assert.Equal(16, body.Read(buffer, 0, buffer.Length));
+
+        h.Time.Advance(TimeSpan.FromMinutes(15));
+
+        GenerationException error = Assert.Throws<GenerationException>(() => body.Read(buffer, 0, buffer.Length));
+        Assert.Equal(GenerationErrorKind.Timeout, error.Kind);
+    }
+
     /// <summary>A body whose bytes never come: every read waits until it is cancelled.</summary>
     private sealed class StallingStream : Stream
     {
