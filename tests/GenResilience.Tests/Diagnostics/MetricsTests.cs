@@ -91,4 +91,54 @@ public class MetricsTests
         Assert.Equal("Unauthorized", measurement.Tags["error.type"]);
         Assert.Equal("failure", measurement.Tags["genresilience.outcome"]);
     }
+
+    [Fact]
+    public async Task Attempts_ConnectionRefusedThenSuccess_CountsANetworkErrorAndItsRetry()
+    {
+        var handler = new LambdaHandler((request, call, ct) => call == 1
+            ? throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (127.0.0.1:9)")
+            : LambdaHandler.Status(request, 200));
+        using var h = PipelineHarness.Create(client: b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
+        var factory = h.Services.GetRequiredService<IMeterFactory>();
+        using var attempts = new MetricCollector<long>(factory, "GenResilience", "genresilience.client.attempts");
+        using var retries = new MetricCollector<long>(factory, "GenResilience", "genresilience.client.retries");
+
+        Task<HttpResponseMessage> call = h.Client.SendAsync(PipelineHarness.Post(Path));
+        h.Time.Advance(await h.Time.WaitForTimerAsync(d => d == TimeSpan.FromSeconds(5)));
+        using HttpResponseMessage response = await call.Bounded();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(
+            ["network_error", "success"],
+            attempts.GetMeasurementSnapshot().Select(m => (string)m.Tags["genresilience.outcome"]!));
+        CollectedMeasurement<long> retry = Assert.Single(retries.GetMeasurementSnapshot());
+        Assert.Equal("network_error", retry.Tags["genresilience.reason"]);
+    }
+
+    [Fact]
+    public async Task Attempts_CallerCancelsWhileTheServerIsAnswering_CountsACanceledAttempt()
+    {
+        var answering = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new LambdaHandler(async (request, call, ct) =>
+        {
+            answering.TrySetResult();
+            await Task.Delay(Timeout.Infinite, ct);
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        });
+        using var h = PipelineHarness.Create(client: b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
+        var factory = h.Services.GetRequiredService<IMeterFactory>();
+        using var attempts = new MetricCollector<long>(factory, "GenResilience", "genresilience.client.attempts");
+        using var durations = new MetricCollector<double>(factory, "GenResilience", "genresilience.client.request.duration");
+        using var cancel = new CancellationTokenSource();
+
+        Task<HttpResponseMessage> call = h.Client.SendAsync(PipelineHarness.Post(Path), cancel.Token);
+        await answering.Task.Bounded();
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.Bounded());
+        CollectedMeasurement<long> attempt = Assert.Single(attempts.GetMeasurementSnapshot());
+        Assert.Equal("canceled", attempt.Tags["genresilience.outcome"]);
+        Assert.Equal("canceled", Assert.Single(durations.GetMeasurementSnapshot()).Tags["genresilience.outcome"]);
+        Assert.Equal(1, handler.Calls);
+    }
 }
