@@ -16,7 +16,9 @@ namespace GenResilience;
 /// The store is an optimisation, never a single point of failure. <see cref="GetAsync"/> must be bounded in time and
 /// return <see langword="null"/> when the shared state cannot be reached, so requests go on with the pool's own
 /// state. The other members are called on the request path: they must return at once (writing in the background)
-/// and never throw. Implementations must be thread-safe.
+/// and never throw. Implementations must be thread-safe. A store that throws anyway is taken as one that cannot be
+/// reached: the request goes on with the pool's own state, and a warning (event 20, <c>SharedKeyStateFailed</c>) is
+/// logged once until the store works again.
 /// </para>
 /// </remarks>
 public interface IGenerationKeyStateStore

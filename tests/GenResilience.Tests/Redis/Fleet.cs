@@ -38,18 +38,23 @@ public sealed class Fleet : IDisposable
 
     public Instance this[int index] => Instances[index];
 
-    /// <summary>Creates <paramref name="count"/> instances; <paramref name="redis"/> null keeps each instance's state in memory.</summary>
+    /// <summary>
+    /// Creates <paramref name="count"/> instances; <paramref name="redis"/> null keeps each instance's state in memory,
+    /// unless <paramref name="store"/> gives the one store (on the fleet's clock) that every instance shares.
+    /// </summary>
     public static Fleet Create(
         int count,
         string? redis,
         Action<GenerationResilienceOptions> configure,
         Func<IServiceProvider, IConnectionMultiplexer>? connection = null,
-        ProviderSimulator? simulator = null)
+        ProviderSimulator? simulator = null,
+        Func<TimeProvider, IGenerationKeyStateStore>? store = null)
     {
         simulator ??= ProviderSimulator.Start();
         var time = new TrackingTimeProvider();
         simulator.Clock = time;
         string prefix = "test-" + Guid.NewGuid().ToString("N")[..12];
+        IGenerationKeyStateStore? shared = store?.Invoke(time);
         var instances = new List<Instance>();
         for (int i = 0; i < count; i++)
         {
@@ -70,7 +75,11 @@ public sealed class Fleet : IDisposable
                 o.OperationTimeout = TimeSpan.FromSeconds(5);
             }
 
-            if (connection is not null)
+            if (shared is not null)
+            {
+                services.AddKeyedSingleton(ClientName, shared);
+            }
+            else if (connection is not null)
             {
                 builder.UseRedisKeyState(connection, Options);
             }

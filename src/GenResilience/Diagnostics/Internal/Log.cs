@@ -84,4 +84,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 19, EventName = "SharedKeyCooling", Level = LogLevel.Information,
         Message = "{Target}: API key {KeyFingerprint} met a 429 on another app instance and cools down here too for {Remaining} (shared key state)")]
     public static partial void SharedKeyCooling(ILogger logger, string target, string keyFingerprint, LogDuration remaining);
+
+    [LoggerMessage(EventId = 20, EventName = "SharedKeyStateFailed", Level = LogLevel.Warning,
+        Message = "{Provider}: the shared key state store {StoreType} threw from {Member}; requests go on with this app instance's own key state (logged again only after the store has worked since)")]
+    public static partial void SharedKeyStateFailed(ILogger logger, string provider, string storeType, string member, Exception exception);
 }

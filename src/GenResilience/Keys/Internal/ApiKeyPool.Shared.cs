@@ -81,7 +81,7 @@ internal sealed partial class ApiKeyPool
             GenerationKeyState? fleet;
             try
             {
-                fleet = await shared.Shared.GetAsync(
+                fleet = await shared.ReadAsync(
                     new GenerationKeyStateQuery
                     {
                         Provider = shared.Provider,
@@ -177,7 +177,7 @@ internal sealed partial class ApiKeyPool
     private bool ApplySharedState(KeySlot slot, GenerationKeyState state, AdmissionTicket ticket, RequestState request, DateTimeOffset now)
     {
         InMemoryApiKeyStateStore local = _shared!.Local;
-        ApiKeyState before = local.Merge(slot.Key.Id, state);
+        local.Merge(slot.Key.Id, state);
 
         if (slot.Key.Value is not null && state.QuarantinedUntil > now)
         {
@@ -191,10 +191,12 @@ internal sealed partial class ApiKeyPool
             return false;
         }
 
-        if (state.LastRateLimitAt > before.LastRateLimitAt && slot.Admission.IsOpen)
+        if (slot.Admission.IsOpen)
         {
             // The key's first 429, met by another instance: the key's limit is the fleet's, so from now on this instance
-            // paces the key too, starting from what it sent in the last second; this attempt is the one it stops.
+            // paces the key too, starting from what it sent in the last second; this attempt is the one it stops. (Also
+            // when the 429 was merged in earlier, by a key check's read: an open key does not cool down, so leaving it
+            // open would send the request straight back here until the cooldown ended.)
             slot.Admission.OnRateLimited(ticket, state.CoolingUntil, now);
         }
         else
@@ -235,7 +237,7 @@ internal sealed partial class ApiKeyPool
         while (true)
         {
             DateTimeOffset now = _client.TimeProvider.GetUtcNow();
-            GenerationKeyState? fleet = await shared.Shared.GetAsync(
+            GenerationKeyState? fleet = await shared.ReadAsync(
                 new GenerationKeyStateQuery
                 {
                     Provider = shared.Provider,

@@ -421,7 +421,7 @@ internal sealed partial class ApiKeyPool
 
         // Only a rejection disproves a key; anything else lets real requests find out.
         slot.Verified = true;
-        _shared?.Shared.RecordKeyChecked(_shared.Provider, slot.Key.Id);
+        _shared?.RecordKeyChecked(slot.Key.Id);
     }
 
     private static string KeyCheckMetricName(GenerationOutcomeKind? outcome) => outcome switch

@@ -70,9 +70,9 @@ internal sealed class InMemoryApiKeyStateStore : IApiKeyStateStore
 
     /// <summary>
     /// Takes in what another app instance recorded: quarantines and cooldowns only extend, and the 429 streak is the
-    /// fleet's when its last 429 is at least as recent as ours. Returns the state as it was before.
+    /// fleet's when its last 429 is at least as recent as ours.
     /// </summary>
-    public ApiKeyState Merge(string keyId, GenerationKeyState shared)
+    public void Merge(string keyId, GenerationKeyState shared)
     {
         lock (_gate)
         {
@@ -91,8 +91,6 @@ internal sealed class InMemoryApiKeyStateStore : IApiKeyStateStore
             {
                 _states[keyId] = merged;
             }
-
-            return state;
         }
     }
 

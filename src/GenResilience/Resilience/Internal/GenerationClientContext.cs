@@ -31,7 +31,7 @@ internal sealed class GenerationClientContext
         Logger = logger;
         Metrics = metrics;
         IGenerationKeyStateStore? shared = SharedStore(services, definition.ClientName);
-        Pool = new ApiKeyPool(this, shared is null ? new InMemoryApiKeyStateStore() : new SharedKeyStateStore(shared, Provider));
+        Pool = new ApiKeyPool(this, shared is null ? new InMemoryApiKeyStateStore() : new SharedKeyStateStore(shared, Provider, logger));
     }
 
     public string Provider { get; }
