@@ -141,4 +141,34 @@ public class MetricsTests
         Assert.Equal("canceled", Assert.Single(durations.GetMeasurementSnapshot()).Tags["genresilience.outcome"]);
         Assert.Equal(1, handler.Calls);
     }
+
+    [Fact]
+    public async Task KeyChecks_RejectedInconclusiveAndValidKeys_AreCountedWithTheirOutcome()
+    {
+        const string Rejected = "test-key-aaaa-1111", Inconclusive = "test-key-bbbb-2222", Valid = "test-key-cccc-3333";
+        using var h = PipelineHarness.Create(o =>
+        {
+            o.ApiKeys = [Rejected, Inconclusive, Valid];
+            o.KeyCheck = () => new HttpRequestMessage(HttpMethod.Get, "/v1/account");
+        });
+        h.Simulator.On(HttpMethod.Get, "/v1/account", Rejected).Reply(SimulatedResponse.Unauthorized());
+        h.Simulator.On(HttpMethod.Get, "/v1/account", Inconclusive).Reply(SimulatedResponse.Status(404));
+        h.Simulator.On(HttpMethod.Get, "/v1/account", Valid).Reply(SimulatedResponse.Ok());
+        h.Simulator.On(HttpMethod.Post, Path).Reply(SimulatedResponse.Ok());
+        var factory = h.Services.GetRequiredService<IMeterFactory>();
+        using var checks = new MetricCollector<long>(factory, "GenResilience", "genresilience.client.key_checks");
+
+        for (int i = 0; i < 4; i++)
+        {
+            using HttpResponseMessage response = await h.Client.SendAsync(PipelineHarness.Post(Path)).Bounded();
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // One check per key, each counted once with what it showed; the checked keys are not checked again.
+        Assert.Equal(3, h.Simulator.Requests.Count(r => r.Path == "/v1/account"));
+        Assert.Equal(
+            ["inconclusive", "rejected", "valid"],
+            checks.GetMeasurementSnapshot().Select(m => (string)m.Tags["genresilience.outcome"]!).Order());
+        Assert.All(checks.GetMeasurementSnapshot(), m => Assert.Equal(1, m.Value));
+    }
 }

@@ -306,6 +306,20 @@ internal sealed partial class ApiKeyPool
         switch (ticket.Status)
         {
             case AdmissionStatus.Admitted:
+                // Options reloaded while the request waited: a key they removed (or pace anew) must not send it; the
+                // first such waiter to wake brings the new keys in, which also lets the others in the old line go.
+                KeySet current = CurrentKeys(_client.Options);
+                if (!ReferenceEquals(current, set))
+                {
+                    if (Array.IndexOf(current.Slots, slot) < 0)
+                    {
+                        slot.Admission.OnCompleted(ticket, succeeded: false, admittedAt);
+                        return null;
+                    }
+
+                    set = current;
+                }
+
                 if (admittedAt > now)
                 {
                     _client.Metrics.RateLimitWait(_client.Provider, admittedAt - now);
