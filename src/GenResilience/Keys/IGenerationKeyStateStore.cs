@@ -18,7 +18,7 @@ namespace GenResilience;
 /// state. The other members are called on the request path: they must return at once (writing in the background)
 /// and never throw. Implementations must be thread-safe. A store that throws anyway is taken as one that cannot be
 /// reached: the request goes on with the pool's own state, and a warning (event 20, <c>SharedKeyStateFailed</c>) is
-/// logged once until the store works again.
+/// logged once per member until that member works again.
 /// </para>
 /// </remarks>
 public interface IGenerationKeyStateStore

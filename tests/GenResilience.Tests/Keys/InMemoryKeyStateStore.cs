@@ -16,6 +16,9 @@ public sealed class InMemoryKeyStateStore(TimeProvider time) : IGenerationKeySta
     /// <summary>Gets or sets a value indicating whether <see cref="GetAsync"/> answers <see langword="null"/>, as for a store that cannot be reached.</summary>
     public bool Unreachable { get; set; }
 
+    /// <summary>Gets or sets what runs at the start of each <see cref="GetAsync"/>, before <see cref="GetFails"/> is thrown.</summary>
+    public Action? BeforeGet { get; set; }
+
     /// <summary>Gets or sets what <see cref="GetAsync"/> throws, for a store that breaks its contract.</summary>
     public Exception? GetFails { get; set; }
 
@@ -73,6 +76,12 @@ public sealed class InMemoryKeyStateStore(TimeProvider time) : IGenerationKeySta
     public ValueTask<GenerationKeyState?> GetAsync(GenerationKeyStateQuery query, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            _queries.Add(query);
+        }
+
+        BeforeGet?.Invoke();
         if (GetFails is { } failure)
         {
             throw failure;
@@ -80,7 +89,6 @@ public sealed class InMemoryKeyStateStore(TimeProvider time) : IGenerationKeySta
 
         lock (_gate)
         {
-            _queries.Add(query);
             if (_queries.Count > MaxQueries)
             {
                 // A pool that asks again and again without waiting (a tight loop on a store that answers at once) would

@@ -93,24 +93,52 @@ public sealed class KeyReloadTests : IAsyncDisposable
         _configuration["R:ApiKeys:0"] = New1;
         _configuration.Reload();
 
-        // The waiters wake on their own (the old key's pace); the new key, at the same rate, takes one per 10 s.
-        for (int i = 0; i < 100 && !waiting.All(w => w.IsCompleted); i++)
+        // The waiters wake on their own (the old key's pace); the new key, at the same rate, takes one per 10 s. The clock
+        // moves only once the request of the step before has reached the server.
+        for (int step = 0; step < 100 && !waiting.All(w => w.IsCompleted); step++)
         {
+            int before = _simulator.Requests.Count;
             if (_time.NextDue(TimeSpan.FromSeconds(11)) is { } due)
             {
                 _time.Advance(due);
             }
 
-            await Task.Delay(10);
+            // Each request admitted by that move reaches the server before the next move.
+            await Task.Delay(20);
+            await Fleet.WaitUntilAsync(() => waiting.Count(w => w.IsCompleted) >= _simulator.Requests.Count || _simulator.Requests.Count == before, "the admitted request answered");
         }
 
         HttpResponseMessage[] responses = await Task.WhenAll(waiting).Bounded();
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(5, _simulator.Requests.Count);
         Assert.Equal([Old, New1, New1, New1, New1], _simulator.Requests.Select(r => r.ApiKey));
-        Assert.Equal(
-            [0, 10, 20, 30, 40],
-            _simulator.Requests.Select(r => (int)Math.Round((r.ReceivedAt - _time.Start).TotalSeconds)));
+
+        // The new key keeps to the pace: at least 10 s between its requests.
+        DateTimeOffset[] at = [.. _simulator.Requests.Select(r => r.ReceivedAt)];
+        Assert.All(Enumerable.Range(1, 4), i => Assert.True(at[i] - at[i - 1] >= TimeSpan.FromSeconds(10), $"request {i + 1} {(at[i] - at[i - 1]).TotalSeconds}s after the one before"));
+    }
+
+    [Fact]
+    public async Task Reload_KeepsTheKeyRequestsWaitFor_TheyAreSentUnderTheNewOptions()
+    {
+        // The key stays and so does its pace; another setting changes. A 401 on a request that waited across the reload
+        // is news about the key in force: it quarantines the key at once (with the cooldown of the options the request
+        // started with), and the other waiters fail without sending.
+        _simulator.On(HttpMethod.Get, "/m").Reply(SimulatedResponse.Ok(), SimulatedResponse.Unauthorized());
+        Task<HttpResponseMessage>[] waiting = await FirstSentAndFourWaitingAsync();
+
+        _configuration["R:RejectedKeyCooldown"] = "00:20:00";
+        _configuration.Reload();
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        foreach (Task<HttpResponseMessage> call in waiting.Skip(1))
+        {
+            await Assert.ThrowsAsync<GenerationException>(() => call.Bounded());
+        }
+
+        Assert.Equal(2, _simulator.Requests.Count);
+        Assert.Equal(_time.Start + TimeSpan.FromSeconds(10), _simulator.Requests[1].ReceivedAt);
+        Assert.Equal(_time.Start + TimeSpan.FromSeconds(10) + TimeSpan.FromMinutes(10), Pool.Slots.Single().QuarantinedUntil);
     }
 
     [Fact]

@@ -335,6 +335,10 @@ public sealed class SharedKeyStateTests
         Assert.DoesNotContain($"RecordKeyChecked(Bytez, {IdA})", store.Calls);
         Assert.True(store.Peek(Fleet.ClientName, IdB).KeyChecked);
         Assert.False(store.Peek(Fleet.ClientName, IdA).KeyChecked);
+
+        // A claim on a check runs out after 10 s at most (less with a shorter AttemptTimeout), so a dead instance
+        // cannot hold the fleet's check for long.
+        Assert.All(store.Queries.Where(q => q.KeyCheckFor is not null), q => Assert.Equal(ApiKeyPool.SharedKeyCheckClaim, q.KeyCheckFor));
     }
 
     [Fact]
@@ -344,6 +348,7 @@ public sealed class SharedKeyStateTests
         {
             o.ApiKeys = [KeyB];
             o.KeyCheck = () => new HttpRequestMessage(HttpMethod.Get, "/v1/account");
+            o.AttemptTimeout = TimeSpan.FromSeconds(4);
         }, out InMemoryKeyStateStore store);
         fleet.Simulator.On(HttpMethod.Post, Fleet.Path).Reply(SimulatedResponse.Ok());
         store.Set(Fleet.ClientName, IdB, keyChecked: true);
@@ -354,6 +359,7 @@ public sealed class SharedKeyStateTests
         SimulatedRequest sent = Assert.Single(fleet.Simulator.Requests);
         Assert.Equal(Fleet.Path, sent.Path);
         Assert.DoesNotContain(store.Calls, c => c.StartsWith("RecordKeyChecked", StringComparison.Ordinal));
+        Assert.Equal(TimeSpan.FromSeconds(4), Assert.Single(store.Queries, q => q.KeyCheckFor is not null).KeyCheckFor);
     }
 
     [Fact]
@@ -376,9 +382,14 @@ public sealed class SharedKeyStateTests
         await fleet.Time.WaitForTimerAsync(ApiKeyPool.SharedKeyCheckPoll);
         Assert.Empty(fleet.Simulator.Requests);
 
+        // Still running 50 ms later: the next look comes twice as late.
+        fleet.Time.Advance(ApiKeyPool.SharedKeyCheckPoll);
+        await fleet.Time.WaitForTimerAsync(ApiKeyPool.SharedKeyCheckPoll * 2);
+        Assert.Empty(fleet.Simulator.Requests);
+
         // Its check passes: this instance sends without a check of its own.
         store.RecordKeyChecked(Fleet.ClientName, IdB);
-        fleet.Time.Advance(ApiKeyPool.SharedKeyCheckPoll);
+        fleet.Time.Advance(ApiKeyPool.SharedKeyCheckPoll * 2);
         using HttpResponseMessage response = await call.Bounded();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -406,17 +417,17 @@ public sealed class SharedKeyStateTests
     }
 
     [Fact]
-    public async Task SendAsync_StoreThrows_RequestsGoOnWithTheInstancesOwnStateAndOneWarningIsLogged()
+    public async Task SendAsync_StoreReadsThrow_RequestsGoOnWithTheInstancesOwnStateAndOneWarningIsLogged()
     {
         // The contract says a store returns null when it cannot answer and never throws; one that throws anyway must not
-        // fail requests (the store is an optimisation) nor leave a key busy, and its failure must be visible.
+        // fail requests (the store is an optimisation) nor leave a key busy, and its failure must be visible, once:
+        // here its writes work (queued in the background, as the contract asks), which must not re-arm the warning.
         using Fleet fleet = Create(1, o => o.ApiKeys = [KeyA, KeyB], out InMemoryKeyStateStore store);
         store.GetFails = new InvalidOperationException("the store's database is down");
-        store.RecordsFail = new InvalidOperationException("the store's database is down");
         fleet.Simulator.On(HttpMethod.Post, Fleet.Path, KeyA).Reply(SimulatedResponse.Unauthorized());
         fleet.Simulator.On(HttpMethod.Post, Fleet.Path).Reply(SimulatedResponse.Ok());
 
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < 6; i++)
         {
             using HttpResponseMessage response = await fleet[0].SendAsync().Bounded();
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -428,11 +439,11 @@ public sealed class SharedKeyStateTests
         var warning = Assert.Single(fleet[0].Logs.GetSnapshot(), r => r.Id.Name == "SharedKeyStateFailed");
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
         Assert.Contains(nameof(InMemoryKeyStateStore), warning.Message, StringComparison.Ordinal);
+        Assert.Contains("GetAsync", warning.Message, StringComparison.Ordinal);
         Assert.IsType<InvalidOperationException>(warning.Exception);
 
         // It works again, then fails again: a new warning for the new failure.
         store.GetFails = null;
-        store.RecordsFail = null;
         using (HttpResponseMessage response = await fleet[0].SendAsync().Bounded())
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -449,15 +460,40 @@ public sealed class SharedKeyStateTests
     }
 
     [Fact]
+    public async Task SendAsync_StoreWritesThrow_TheInstanceStillQuarantinesTheKeyAndTheRequestSucceeds()
+    {
+        using Fleet fleet = Create(1, o => o.ApiKeys = [KeyA, KeyB], out InMemoryKeyStateStore store);
+        store.RecordsFail = new InvalidOperationException("the store's queue is full");
+        fleet.Simulator.On(HttpMethod.Post, Fleet.Path, KeyA).Reply(SimulatedResponse.Unauthorized());
+        fleet.Simulator.On(HttpMethod.Post, Fleet.Path).Reply(SimulatedResponse.Ok());
+
+        for (int i = 0; i < 4; i++)
+        {
+            using HttpResponseMessage response = await fleet[0].SendAsync().Bounded();
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Single(fleet.Simulator.Requests, r => r.ApiKey == KeyA);
+        Assert.Contains($"Quarantine(Bytez, {IdA})", store.Calls);
+        Assert.Equal(0, Pool(fleet[0]).Slots.Sum(s => s.Admission.InFlight));
+        string warning = Assert.Single(fleet[0].Logged("SharedKeyStateFailed"));
+        Assert.Contains("Quarantine", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SendAsync_CanceledByTheCallerWhileTheStoreFails_EndsWithOperationCanceled()
     {
         using Fleet fleet = Create(1, o => o.ApiKeys = [KeyA], out InMemoryKeyStateStore store);
         fleet.Simulator.On(HttpMethod.Post, Fleet.Path).Reply(SimulatedResponse.Ok());
         using var cancel = new CancellationTokenSource();
-        cancel.Cancel();
+
+        // The caller gives up during the read, and the store, failing anyway, throws its own exception.
+        store.BeforeGet = cancel.Cancel;
+        store.GetFails = new InvalidOperationException("the store's database is down");
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fleet[0].Client.SendAsync(Fleet.Post(), cancel.Token).Bounded());
 
+        Assert.Single(store.Queries);
         Assert.Empty(fleet.Simulator.Requests);
         Assert.Empty(fleet[0].Logged("SharedKeyStateFailed"));
         Assert.Equal(0, Pool(fleet[0]).Slots.Sum(s => s.Admission.InFlight));

@@ -86,6 +86,6 @@ internal static partial class Log
     public static partial void SharedKeyCooling(ILogger logger, string target, string keyFingerprint, LogDuration remaining);
 
     [LoggerMessage(EventId = 20, EventName = "SharedKeyStateFailed", Level = LogLevel.Warning,
-        Message = "{Provider}: the shared key state store {StoreType} threw from {Member}; requests go on with this app instance's own key state (logged again only after the store has worked since)")]
+        Message = "{Provider}: the shared key state store {StoreType} threw from {Member}; requests go on with this app instance's own key state (logged again only after that member has worked since)")]
     public static partial void SharedKeyStateFailed(ILogger logger, string provider, string storeType, string member, Exception exception);
 }

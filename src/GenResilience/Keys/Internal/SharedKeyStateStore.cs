@@ -8,13 +8,29 @@ namespace GenResilience.Keys.Internal;
 /// and every change written through to the app's <see cref="IGenerationKeyStateStore"/>. The shared state is read
 /// before each attempt (<see cref="ApiKeyPool.AcquireSharedAsync"/>) and merged in here, so a shared store that cannot
 /// be reached leaves the pool working on what it knows. A store that throws, against its contract, is taken as one that
-/// cannot be reached: the request goes on, and a warning is logged once until the store works again.
+/// cannot be reached: the request goes on, and a warning is logged once per member until that member works again.
 /// </summary>
 internal sealed class SharedKeyStateStore : IApiKeyStateStore
 {
+    private const int GetMember = 0, QuarantineMember = 1, RateLimitMember = 2, SuccessMember = 3, CheckedMember = 4, LearnedRateMember = 5, LiftMember = 6;
+
+    private static readonly string[] MemberNames =
+    [
+        nameof(IGenerationKeyStateStore.GetAsync),
+        nameof(IGenerationKeyStateStore.Quarantine),
+        nameof(IGenerationKeyStateStore.RecordRateLimit),
+        nameof(IGenerationKeyStateStore.RecordSuccess),
+        nameof(IGenerationKeyStateStore.RecordKeyChecked),
+        nameof(IGenerationKeyStateStore.RecordLearnedRate),
+        nameof(IGenerationKeyStateStore.LiftQuarantines),
+    ];
+
     private readonly IGenerationKeyStateStore _shared;
     private readonly ILogger _logger;
-    private int _failing;
+
+    // Per member, whether its last call threw: a failure is logged once until that member works again (reads that fail
+    // while writes queued in the background never throw must not log on every request).
+    private readonly int[] _failing = new int[MemberNames.Length];
 
     public SharedKeyStateStore(IGenerationKeyStateStore shared, string provider, ILogger logger)
     {
@@ -32,19 +48,21 @@ internal sealed class SharedKeyStateStore : IApiKeyStateStore
 
     /// <summary>
     /// The key's shared state (<see cref="IGenerationKeyStateStore.GetAsync"/>), or <see langword="null"/> when the store
-    /// cannot be reached or throws. Only the caller's own cancellation ends the read with an exception.
+    /// cannot be reached or throws. Only the caller's own cancellation ends the read with an exception, always an
+    /// <see cref="OperationCanceledException"/>.
     /// </summary>
     public async ValueTask<GenerationKeyState?> ReadAsync(GenerationKeyStateQuery query, CancellationToken cancellationToken)
     {
         try
         {
             GenerationKeyState? state = await _shared.GetAsync(query, cancellationToken).ConfigureAwait(false);
-            Worked();
+            Worked(GetMember);
             return state;
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e)
         {
-            Failed(nameof(IGenerationKeyStateStore.GetAsync), e);
+            cancellationToken.ThrowIfCancellationRequested();
+            Failed(GetMember, e);
             return null;
         }
     }
@@ -55,11 +73,11 @@ internal sealed class SharedKeyStateStore : IApiKeyStateStore
         try
         {
             _shared.Quarantine(Provider, keyId, until);
-            Worked();
+            Worked(QuarantineMember);
         }
         catch (Exception e)
         {
-            Failed(nameof(IGenerationKeyStateStore.Quarantine), e);
+            Failed(QuarantineMember, e);
         }
     }
 
@@ -69,11 +87,11 @@ internal sealed class SharedKeyStateStore : IApiKeyStateStore
         try
         {
             _shared.RecordRateLimit(Provider, keyId, rateLimit);
-            Worked();
+            Worked(RateLimitMember);
         }
         catch (Exception e)
         {
-            Failed(nameof(IGenerationKeyStateStore.RecordRateLimit), e);
+            Failed(RateLimitMember, e);
         }
 
         return state;
@@ -85,11 +103,11 @@ internal sealed class SharedKeyStateStore : IApiKeyStateStore
         try
         {
             _shared.RecordSuccess(Provider, keyId, attemptStartedAt);
-            Worked();
+            Worked(SuccessMember);
         }
         catch (Exception e)
         {
-            Failed(nameof(IGenerationKeyStateStore.RecordSuccess), e);
+            Failed(SuccessMember, e);
         }
     }
 
@@ -107,11 +125,11 @@ internal sealed class SharedKeyStateStore : IApiKeyStateStore
         try
         {
             _shared.RecordKeyChecked(Provider, keyId);
-            Worked();
+            Worked(CheckedMember);
         }
         catch (Exception e)
         {
-            Failed(nameof(IGenerationKeyStateStore.RecordKeyChecked), e);
+            Failed(CheckedMember, e);
         }
     }
 
@@ -123,11 +141,11 @@ internal sealed class SharedKeyStateStore : IApiKeyStateStore
             try
             {
                 _shared.RecordLearnedRate(Provider, slot.Key.Id, rate);
-                Worked();
+                Worked(LearnedRateMember);
             }
             catch (Exception e)
             {
-                Failed(nameof(IGenerationKeyStateStore.RecordLearnedRate), e);
+                Failed(LearnedRateMember, e);
             }
         }
     }
@@ -143,27 +161,27 @@ internal sealed class SharedKeyStateStore : IApiKeyStateStore
         try
         {
             _shared.LiftQuarantines(Provider, keyIds);
-            Worked();
+            Worked(LiftMember);
         }
         catch (Exception e)
         {
-            Failed(nameof(IGenerationKeyStateStore.LiftQuarantines), e);
+            Failed(LiftMember, e);
         }
     }
 
-    private void Worked()
+    private void Worked(int member)
     {
-        if (Volatile.Read(ref _failing) != 0)
+        if (Volatile.Read(ref _failing[member]) != 0)
         {
-            Volatile.Write(ref _failing, 0);
+            Volatile.Write(ref _failing[member], 0);
         }
     }
 
-    private void Failed(string member, Exception exception)
+    private void Failed(int member, Exception exception)
     {
-        if (Interlocked.Exchange(ref _failing, 1) == 0)
+        if (Interlocked.Exchange(ref _failing[member], 1) == 0)
         {
-            Log.SharedKeyStateFailed(_logger, Provider, _shared.GetType().Name, member, exception);
+            Log.SharedKeyStateFailed(_logger, Provider, _shared.GetType().Name, MemberNames[member], exception);
         }
     }
 }
