@@ -132,4 +132,40 @@ public sealed class RateLimitStreakTests
             t >= start + TimeSpan.FromMilliseconds(100) + TimeSpan.FromSeconds(30),
             $"sent at +{(t - start).TotalSeconds}s, inside the 30 s cooldown that a later Retry-After: 1 must not shorten"));
     }
+
+    [Fact]
+    public async Task SendAsync_KeyCheckMeetsA429_TheFirstRequestWaitsForItsRetryAfter()
+    {
+        // The check is the key's first use: its 429 says the key is out of budget for 20 s. The key stays in use (a 429
+        // does not disprove it), and the request waits for the cooldown instead of going straight into another 429.
+        var arrived = new ConcurrentQueue<(string Path, DateTimeOffset At)>();
+        TrackingTimeProvider? clock = null;
+        var handler = new LambdaHandler((request, call, ct) =>
+        {
+            arrived.Enqueue((request.RequestUri!.AbsolutePath, clock!.GetUtcNow()));
+            if (request.RequestUri.AbsolutePath == "/v1/account")
+            {
+                var limited = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+                limited.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(20));
+                return Task.FromResult(limited);
+            }
+
+            return LambdaHandler.Status(request, 200);
+        });
+        using var h = PipelineHarness.Create(
+            o =>
+            {
+                o.ApiKeys = ["test-key-aaaa-1111"];
+                o.KeyCheck = () => new HttpRequestMessage(HttpMethod.Get, "/v1/account");
+            },
+            client: b => b.ConfigurePrimaryHttpMessageHandler(() => handler));
+        clock = h.Time;
+        DateTimeOffset start = h.Time.GetUtcNow();
+
+        Task<HttpResponseMessage> call = h.Client.SendAsync(PipelineHarness.Post(Path));
+        await h.RunUntilAsync(call);
+
+        Assert.Equal(HttpStatusCode.OK, (await call).StatusCode);
+        Assert.Equal([("/v1/account", start), (Path, start + TimeSpan.FromSeconds(20))], arrived);
+    }
 }

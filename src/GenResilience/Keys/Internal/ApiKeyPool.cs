@@ -406,7 +406,8 @@ internal sealed partial class ApiKeyPool
 
         DateTimeOffset startedAt = _client.TimeProvider.GetUtcNow();
 
-        // Epoch -1: a 429 on the check extends the key's cooldown without counting as a 429 of its requests.
+        // Epoch -1: a 429 on the check extends the key's cooldown without counting as a 429 of its requests (on a key
+        // never limited before, it starts the key's pacing, as a request's first 429 would).
         var lease = new ApiKeyLease(slot, set.Version, new AdmissionTicket(AdmissionStatus.Admitted, -1, 0, TimeSpan.Zero), startedAt, set.Options.ApiKeyHeaderName, set.Options.EffectiveApiKeyScheme);
         KeyCheckResult result = await checker.SendAsync(lease, cancellationToken).ConfigureAwait(false);
         DateTimeOffset now = _client.TimeProvider.GetUtcNow();

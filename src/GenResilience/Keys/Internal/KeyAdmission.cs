@@ -206,7 +206,10 @@ internal sealed class KeyAdmission
         lock (_gate)
         {
             Refill(now);
-            if (ticket.Epoch == _epoch)
+
+            // A key check's 429 (epoch -1) counts only on a key that was never limited: an open key ignores cooldowns,
+            // so without it the first request would go straight into another 429.
+            if (ticket.Epoch == _epoch || (ticket.Epoch < 0 && _open))
             {
                 // The first 429 of requests sent under the current pace: learn from it once. The rest of the burst
                 // (requests sent before it) only extend the cooldown.
