@@ -186,10 +186,13 @@ public sealed class SharedKeyStateTests
         Assert.True(store.Queries.Count < 10, $"{store.Queries.Count} reads of the store for one request");
     }
 
-    [Fact]
-    public async Task SendAsync_429sInARowOnTwoInstances_TheSecondCoolsTheKeyTwiceAsLong()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SendAsync_429sInARowOnTwoInstances_TheSecondCoolsTheKeyTwiceAsLong(bool storeUnreachableAfterTheFirstRead)
     {
-        // No Retry-After: the cooldown is RateLimitDelay × the key's 429s in a row, counted for the fleet.
+        // No Retry-After: the cooldown is RateLimitDelay × the key's 429s in a row, counted for the fleet. Instance 2
+        // keeps the fleet's count it read: its retry waits as long when the store stops answering right after.
         using Fleet fleet = Create(2, o =>
         {
             o.ApiKeys = [KeyA];
@@ -209,6 +212,12 @@ public sealed class SharedKeyStateTests
         }
 
         fleet.Time.Advance(TimeSpan.FromSeconds(5));
+        if (storeUnreachableAfterTheFirstRead)
+        {
+            int reads = 0;
+            store.BeforeGet = () => store.Unreachable = ++reads > 1;
+        }
+
         Task<HttpResponseMessage> second = fleet[1].SendAsync();
         await fleet.RunUntilAsync(second);
 
