@@ -70,102 +70,62 @@ internal sealed class SharedKeyStateStore : IApiKeyStateStore
     public void Quarantine(string keyId, DateTimeOffset until)
     {
         Local.Quarantine(keyId, until);
-        try
-        {
-            _shared.Quarantine(Provider, keyId, until);
-            Worked(QuarantineMember);
-        }
-        catch (Exception e)
-        {
-            Failed(QuarantineMember, e);
-        }
+        Tell(QuarantineMember, (keyId, until), static (store, provider, a) => store.Quarantine(provider, a.keyId, a.until));
     }
 
     public ApiKeyState RecordRateLimit(string keyId, GenerationRateLimitRecord rateLimit)
     {
         ApiKeyState state = Local.RecordRateLimit(keyId, rateLimit);
-        try
-        {
-            _shared.RecordRateLimit(Provider, keyId, rateLimit);
-            Worked(RateLimitMember);
-        }
-        catch (Exception e)
-        {
-            Failed(RateLimitMember, e);
-        }
-
+        Tell(RateLimitMember, (keyId, rateLimit), static (store, provider, a) => store.RecordRateLimit(provider, a.keyId, a.rateLimit));
         return state;
     }
 
     public void RecordSuccess(string keyId, DateTimeOffset attemptStartedAt)
     {
         Local.RecordSuccess(keyId, attemptStartedAt);
-        try
-        {
-            _shared.RecordSuccess(Provider, keyId, attemptStartedAt);
-            Worked(SuccessMember);
-        }
-        catch (Exception e)
-        {
-            Failed(SuccessMember, e);
-        }
+        Tell(SuccessMember, (keyId, attemptStartedAt), static (store, provider, a) => store.RecordSuccess(provider, a.keyId, a.attemptStartedAt));
     }
 
-    public void LiftQuarantine(string keyId) => LiftShared([keyId], () => Local.LiftQuarantine(keyId));
+    public void LiftQuarantine(string keyId)
+    {
+        Local.LiftQuarantine(keyId);
+        Tell(LiftMember, (IReadOnlyCollection<string>)[keyId], static (store, provider, keyIds) => store.LiftQuarantines(provider, keyIds));
+    }
 
     public void LiftQuarantines()
     {
         IReadOnlyCollection<string> keyIds = Local.KeyIds;
-        LiftShared(keyIds, Local.LiftQuarantines);
+        Local.LiftQuarantines();
+        if (keyIds.Count > 0)
+        {
+            Tell(LiftMember, keyIds, static (store, provider, ids) => store.LiftQuarantines(provider, ids));
+        }
     }
 
     /// <summary>Shares that a key passed its check (or that its check was inconclusive).</summary>
     public void RecordKeyChecked(string keyId)
-    {
-        try
-        {
-            _shared.RecordKeyChecked(Provider, keyId);
-            Worked(CheckedMember);
-        }
-        catch (Exception e)
-        {
-            Failed(CheckedMember, e);
-        }
-    }
+        => Tell(CheckedMember, keyId, static (store, provider, id) => store.RecordKeyChecked(provider, id));
 
     /// <summary>Shares the rate a key learned from its 429s, when it learns one (a configured rate is no news).</summary>
     public void RecordLearnedRate(KeySlot slot)
     {
         if (slot.Admission.ConfiguredRate is null && slot.Admission.Rate is { } rate)
         {
-            try
-            {
-                _shared.RecordLearnedRate(Provider, slot.Key.Id, rate);
-                Worked(LearnedRateMember);
-            }
-            catch (Exception e)
-            {
-                Failed(LearnedRateMember, e);
-            }
+            Tell(LearnedRateMember, (slot.Key.Id, rate), static (store, provider, a) => store.RecordLearnedRate(provider, a.Id, a.rate));
         }
     }
 
-    private void LiftShared(IReadOnlyCollection<string> keyIds, Action liftLocal)
+    /// <summary>Calls one of the shared store's write members: what it throws is logged (once until it works again), never passed on.</summary>
+    private void Tell<TArgs>(int member, TArgs args, Action<IGenerationKeyStateStore, string, TArgs> write)
     {
-        liftLocal();
-        if (keyIds.Count == 0)
-        {
-            return;
-        }
-
         try
         {
-            _shared.LiftQuarantines(Provider, keyIds);
-            Worked(LiftMember);
+            write(_shared, Provider, args);
+            Worked(member);
         }
         catch (Exception e)
         {
-            Failed(LiftMember, e);
+            Failed(member, e);
         }
     }
 
