@@ -94,18 +94,28 @@ public sealed class KeyReloadTests : IAsyncDisposable
         _configuration.Reload();
 
         // The waiters wake on their own (the old key's pace); the new key, at the same rate, takes one per 10 s. The clock
-        // moves only once the request of the step before has reached the server.
-        for (int step = 0; step < 100 && !waiting.All(w => w.IsCompleted); step++)
+        // moves to the next timer only while the next request has not reached the server, and each request is answered
+        // before the clock moves on.
+        for (int sent = 2; sent <= 5; sent++)
         {
-            int before = _simulator.Requests.Count;
-            if (_time.NextDue(TimeSpan.FromSeconds(11)) is { } due)
-            {
-                _time.Advance(due);
-            }
+            int expected = sent;
+            await Fleet.WaitUntilAsync(
+                () =>
+                {
+                    if (_simulator.Requests.Count >= expected)
+                    {
+                        return true;
+                    }
 
-            // Each request admitted by that move reaches the server before the next move.
-            await Task.Delay(20);
-            await Fleet.WaitUntilAsync(() => waiting.Count(w => w.IsCompleted) >= _simulator.Requests.Count || _simulator.Requests.Count == before, "the admitted request answered");
+                    if (_time.NextDue(TimeSpan.FromSeconds(11)) is { } due)
+                    {
+                        _time.Advance(due);
+                    }
+
+                    return false;
+                },
+                $"request {expected} sent");
+            await Fleet.WaitUntilAsync(() => waiting.Count(w => w.IsCompleted) >= expected, $"request {expected} answered");
         }
 
         HttpResponseMessage[] responses = await Task.WhenAll(waiting).Bounded();

@@ -70,11 +70,7 @@ public sealed class SharedKeyStateTests
         DateTimeOffset until = fleet.Time.GetUtcNow() + TimeSpan.FromMinutes(3);
         store.Set(Fleet.ClientName, IdA, quarantinedUntil: until);
 
-        for (int i = 0; i < 4; i++)
-        {
-            using HttpResponseMessage response = await fleet[0].SendAsync().Bounded();
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
+        await SendOneByOneAsync(fleet[0], 4);
 
         Assert.All(fleet.Simulator.Requests, r => Assert.Equal(KeyB, r.ApiKey));
         Assert.Single(fleet[0].Logged("SharedKeyQuarantined"));
@@ -83,11 +79,7 @@ public sealed class SharedKeyStateTests
         Assert.DoesNotContain(store.Calls, c => c.StartsWith("Quarantine", StringComparison.Ordinal));
 
         fleet.Time.Advance(TimeSpan.FromMinutes(3) + TimeSpan.FromSeconds(1));
-        for (int i = 0; i < 4; i++)
-        {
-            using HttpResponseMessage response = await fleet[0].SendAsync().Bounded();
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
+        await SendOneByOneAsync(fleet[0], 4);
 
         Assert.Contains(fleet.Simulator.Requests, r => r.ApiKey == KeyA);
     }
@@ -127,11 +119,7 @@ public sealed class SharedKeyStateTests
         DateTimeOffset start = fleet.Time.GetUtcNow();
         store.Set(Fleet.ClientName, IdA, coolingUntil: start + TimeSpan.FromSeconds(20));
 
-        for (int i = 0; i < 4; i++)
-        {
-            using HttpResponseMessage response = await fleet[0].SendAsync().Bounded();
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
+        await SendOneByOneAsync(fleet[0], 4);
 
         Assert.All(fleet.Simulator.Requests, r => Assert.Equal(KeyB, r.ApiKey));
         Assert.Equal(start, fleet.Time.GetUtcNow());
@@ -414,11 +402,7 @@ public sealed class SharedKeyStateTests
         fleet.Simulator.On(HttpMethod.Post, Fleet.Path, KeyA).Reply(SimulatedResponse.Unauthorized());
         fleet.Simulator.On(HttpMethod.Post, Fleet.Path).Reply(SimulatedResponse.Ok());
 
-        for (int i = 0; i < 4; i++)
-        {
-            using HttpResponseMessage response = await fleet[0].SendAsync().Bounded();
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
+        await SendOneByOneAsync(fleet[0], 4);
 
         Assert.Single(fleet.Simulator.Requests, r => r.ApiKey == KeyA);
         Assert.NotEmpty(store.Queries);
@@ -436,11 +420,7 @@ public sealed class SharedKeyStateTests
         fleet.Simulator.On(HttpMethod.Post, Fleet.Path, KeyA).Reply(SimulatedResponse.Unauthorized());
         fleet.Simulator.On(HttpMethod.Post, Fleet.Path).Reply(SimulatedResponse.Ok());
 
-        for (int i = 0; i < 6; i++)
-        {
-            using HttpResponseMessage response = await fleet[0].SendAsync().Bounded();
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
+        await SendOneByOneAsync(fleet[0], 6);
 
         Assert.Single(fleet.Simulator.Requests, r => r.ApiKey == KeyA);
         Assert.Contains($"Quarantine(Bytez, {IdA})", store.Calls);
@@ -453,17 +433,11 @@ public sealed class SharedKeyStateTests
 
         // It works again, then fails again: a new warning for the new failure.
         store.GetFails = null;
-        using (HttpResponseMessage response = await fleet[0].SendAsync().Bounded())
-        {
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
+        await SendOneByOneAsync(fleet[0], 1);
 
         Assert.Single(fleet[0].Logged("SharedKeyStateFailed"));
         store.GetFails = new InvalidOperationException("down again");
-        using (HttpResponseMessage response = await fleet[0].SendAsync().Bounded())
-        {
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
+        await SendOneByOneAsync(fleet[0], 1);
 
         Assert.Equal(2, fleet[0].Logged("SharedKeyStateFailed").Count);
     }
@@ -476,11 +450,7 @@ public sealed class SharedKeyStateTests
         fleet.Simulator.On(HttpMethod.Post, Fleet.Path, KeyA).Reply(SimulatedResponse.Unauthorized());
         fleet.Simulator.On(HttpMethod.Post, Fleet.Path).Reply(SimulatedResponse.Ok());
 
-        for (int i = 0; i < 4; i++)
-        {
-            using HttpResponseMessage response = await fleet[0].SendAsync().Bounded();
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
+        await SendOneByOneAsync(fleet[0], 4);
 
         Assert.Single(fleet.Simulator.Requests, r => r.ApiKey == KeyA);
         Assert.Contains($"Quarantine(Bytez, {IdA})", store.Calls);
@@ -561,6 +531,16 @@ public sealed class SharedKeyStateTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains($"LiftQuarantines(R, {IdA})", store.Calls);
         Assert.True(store.Peek("R", IdA).QuarantinedUntil <= time.GetUtcNow());
+    }
+
+    /// <summary>Sends <paramref name="count"/> requests one after the other; each must succeed.</summary>
+    private static async Task SendOneByOneAsync(Fleet.Instance instance, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            using HttpResponseMessage response = await instance.SendAsync().Bounded();
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
     }
 
     private static ApiKeyPool Pool(Fleet.Instance instance)
